@@ -1,0 +1,168 @@
+//! Password login, code login, and issuing sessions.
+
+use super::{Identity, TOKEN_RANDOM_LEN, token_hash};
+use crate::error::{DomainError, Result};
+use crate::model::{CodePurpose, NewSession, NewUser, Platform, ProjectId, TerminalId, TerminalInfo, User};
+use crate::store::StoreResult;
+use crate::values::{Code, CountryCode, LoginName, Password, Phone, Target};
+use crate::{StoreError, now, secret};
+
+/// A login with account and password.
+#[derive(Debug, Clone)]
+pub struct PasswordLogin {
+    pub project: ProjectId,
+    pub name: LoginName,
+    pub password: Password,
+    pub platform: Platform,
+    pub terminal: Option<TerminalInfo>,
+    /// Apply the new-terminal rule (seed 001).
+    pub check_terminal: bool,
+}
+
+/// A login with a code sent to the phone (seed 001 `codeLogin`).
+#[derive(Debug, Clone)]
+pub struct CodeLogin {
+    pub project: ProjectId,
+    pub phone: Phone,
+    pub country_code: CountryCode,
+    pub code: Code,
+    pub platform: Platform,
+    pub terminal: Option<TerminalInfo>,
+}
+
+impl Identity {
+    /// Logs in with a password and returns a new session token.
+    ///
+    /// Wrong password and unknown account answer alike
+    /// ([`DomainError::BadCredentials`]), and both count towards the
+    /// failure limit. With `check_terminal`, a login from a terminal the
+    /// account has never completed a login on answers
+    /// [`DomainError::NewTerminal`]; a login without terminal information
+    /// counts as new for the app and mini program, and is allowed for web and PC.
+    #[tracing::instrument(skip(self, login), fields(platform = login.platform.id()))]
+    pub async fn password_login(&self, login: PasswordLogin) -> Result<String> {
+        let store = self.store();
+        let policy = self.policy();
+        let key = login.name.key();
+        let now = now();
+        let failures = store
+            .count_login_failures(login.project, &key, now - policy.login_failure_window)
+            .await?;
+        if failures >= policy.login_failure_max {
+            return Err(DomainError::TooManyRequests);
+        }
+        let user = self.find_by_login(login.project, &login.name).await?;
+        let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
+        let ok = self.inner.hasher.verify(login.password.expose(), hash).await?;
+        let user = match user {
+            Some(user) if ok => user,
+            _ => {
+                store.record_login_failure(login.project, &key, now).await?;
+                return Err(DomainError::BadCredentials);
+            }
+        };
+        if login.check_terminal {
+            let known = match &login.terminal {
+                Some(t) => store.terminal_by_device_no(user.id, &t.device_no).await?.is_some(),
+                None => !login.platform.is_mobile(),
+            };
+            if !known {
+                return Err(DomainError::NewTerminal);
+            }
+        }
+        store.clear_login_failures(login.project, &key).await?;
+        self.open_session(user, login.platform, login.terminal.as_ref()).await
+    }
+
+    /// Logs in with a code of purpose `Register` sent to the phone, creating
+    /// the account on first login, and makes the terminal known.
+    #[tracing::instrument(skip(self, login), fields(platform = login.platform.id()))]
+    pub async fn code_login(&self, login: CodeLogin) -> Result<String> {
+        let target = Target::Phone(login.phone.clone());
+        self.spend_code(login.project, &target, &[CodePurpose::Register], &login.code)
+            .await?;
+        let store = self.store();
+        let user = match store.user_by_phone(login.project, login.phone.as_str()).await? {
+            Some(user) => user,
+            None => {
+                let phone = login.phone.as_str();
+                let tail = &phone[phone.len().saturating_sub(4)..];
+                let created = store
+                    .insert_user(NewUser {
+                        project_id: login.project,
+                        account_no: new_account_no(),
+                        username: None,
+                        phone: Some(phone.to_owned()),
+                        country_code: login.country_code.as_str().to_owned(),
+                        email: None,
+                        nickname: format!("用户{tail}"),
+                        password_hash: None,
+                        created_at: now(),
+                    })
+                    .await;
+                match created {
+                    Ok(user) => user,
+                    // Created at the same moment by a parallel login.
+                    Err(StoreError::Conflict(_)) => store
+                        .user_by_phone(login.project, phone)
+                        .await?
+                        .ok_or(DomainError::Internal)?,
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        };
+        self.open_session(user, login.platform, login.terminal.as_ref()).await
+    }
+
+    /// Records the terminal (if any) and the login time, and stores a new
+    /// session. Returns the token `<id>|<random>`.
+    pub(crate) async fn open_session(
+        &self,
+        mut user: User,
+        platform: Platform,
+        terminal: Option<&TerminalInfo>,
+    ) -> Result<String> {
+        let store = self.store();
+        let policy = self.policy();
+        let now = now();
+        let terminal_id: Option<TerminalId> = match terminal {
+            Some(info) => Some(store.upsert_terminal(user.id, info, platform, now).await?.id),
+            None => None,
+        };
+        let random = secret::alphanumeric(TOKEN_RANDOM_LEN);
+        let idle = if platform == Platform::Web {
+            policy.session_idle_web
+        } else {
+            policy.session_idle_app
+        };
+        let session = store
+            .insert_session(NewSession {
+                user_id: user.id,
+                project_id: user.project_id,
+                token_hash: token_hash(&random),
+                platform,
+                terminal_id,
+                created_at: now,
+                idle_secs: idle.num_seconds(),
+                expires_at: now + policy.session_absolute,
+            })
+            .await?;
+        user.last_login_at = Some(now);
+        store.update_user(&user).await?;
+        Ok(format!("{}|{random}", session.id))
+    }
+
+    pub(crate) async fn find_by_login(&self, project: ProjectId, name: &LoginName) -> StoreResult<Option<User>> {
+        let store = self.store();
+        match name {
+            LoginName::Phone(p) => store.user_by_phone(project, p.as_str()).await,
+            LoginName::Email(e) => store.user_by_email(project, e.as_str()).await,
+            LoginName::Username(u) => store.user_by_username(project, u.as_str()).await,
+        }
+    }
+}
+
+/// A public account number: `YH` and 15 digits.
+pub(crate) fn new_account_no() -> String {
+    format!("YH{}", secret::digits(15))
+}

@@ -1,0 +1,4 @@
+//! Seed 000 handlers.
+
+pub mod account;
+pub mod profile;

@@ -330,3 +330,22 @@ async fn provision_codes_are_fresh_and_single_per_call(app: TestApp) {
     let r = app.post("/user/customer/user/provision", json!({}), &t).await;
     assert_eq!(r.body["msg"], "provisionType is required");
 }
+
+/// Settings whose SMS webhook points at a port nothing listens on.
+fn failing_sms_provider() -> Value {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    json!({"sms_provider": "webhook", "sms_webhook_url": format!("http://{closed}/sms")})
+}
+
+on_both_backends!(failing_provider, failing_sms_provider() => provider_failure_spends_nothing);
+
+async fn provider_failure_spends_nothing(app: TestApp) {
+    for _ in 0..2 {
+        // Not throttled the second time: a failed send does not count.
+        let r = app
+            .get(&format!("/user/sms/customer/user/phone/sms/code?clientKey={}&phone=13800000016&useType=1", app.client_key()), &[])
+            .await;
+        assert_eq!(r.status, 503, "{:?}", r.body);
+        assert_eq!(r.body["code"], 503);
+    }
+}

@@ -1,0 +1,14 @@
+//! sea-orm entities, one per table. Times are unix milliseconds.
+
+pub mod admin;
+pub mod api_app;
+pub mod code;
+pub mod code_send;
+pub mod login_failure;
+pub mod mobile_app;
+pub mod project;
+pub mod provision_code;
+pub mod session;
+pub mod terminal;
+pub mod upload_ticket;
+pub mod user;

@@ -15,7 +15,10 @@ pub struct Authed(pub Session);
 impl FromRequestParts<AppState> for Authed {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = thingstead_http::header(parts, "token")
             .or_else(|| thingstead_http::bearer(parts))
             .ok_or(ApiError(DomainError::Unauthenticated))?;

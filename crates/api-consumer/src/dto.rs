@@ -114,6 +114,9 @@ pub fn required<T>(field: &'static str, value: Option<T>) -> Result<T, DomainErr
 pub fn check_register_type(value: Option<LooseInt>) -> Result<(), DomainError> {
     match value {
         None | Some(LooseInt(1)) => Ok(()),
-        Some(_) => Err(DomainError::invalid("registerType", "registerType must be 1")),
+        Some(_) => Err(DomainError::invalid(
+            "registerType",
+            "registerType must be 1",
+        )),
     }
 }

@@ -60,7 +60,14 @@ pub fn done() -> Response {
 }
 
 fn fail(status: StatusCode, code: i32, msg: impl Into<String>) -> Response {
-    (status, Json(Plain { code, msg: msg.into() })).into_response()
+    (
+        status,
+        Json(Plain {
+            code,
+            msg: msg.into(),
+        }),
+    )
+        .into_response()
 }
 
 /// A refused request, in this dialect.

@@ -15,7 +15,10 @@ pub struct Authed(pub Session);
 impl FromRequestParts<AppState> for Authed {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = thingstead_http::bearer(parts)
             .or_else(|| thingstead_http::header(parts, "token"))
             .ok_or(ApiError(DomainError::Unauthenticated))?;
@@ -30,8 +33,12 @@ pub struct MaybeAuthed(pub Option<Session>);
 impl FromRequestParts<AppState> for MaybeAuthed {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = thingstead_http::bearer(parts).or_else(|| thingstead_http::header(parts, "token"));
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token =
+            thingstead_http::bearer(parts).or_else(|| thingstead_http::header(parts, "token"));
         match token {
             None => Ok(MaybeAuthed(None)),
             Some(t) => Ok(MaybeAuthed(Some(state.identity.authenticate(t).await?))),

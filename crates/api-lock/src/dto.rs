@@ -237,7 +237,8 @@ pub fn required<T>(field: &'static str, value: Option<T>) -> Result<T, DomainErr
 /// A required `platId`.
 pub fn platform(value: Option<LooseInt>) -> Result<Platform, DomainError> {
     let LooseInt(id) = required("platId", value)?;
-    Platform::from_id(id).ok_or_else(|| DomainError::invalid("platId", "platId must be 1, 2, 3 or 4"))
+    Platform::from_id(id)
+        .ok_or_else(|| DomainError::invalid("platId", "platId must be 1, 2, 3 or 4"))
 }
 
 /// A required code field.
@@ -250,7 +251,10 @@ pub fn channel(value: Option<LooseString>) -> Result<Channel, DomainError> {
     match required("channel", value)?.as_str().trim() {
         "1" => Ok(Channel::Sms),
         "2" => Ok(Channel::Email),
-        _ => Err(DomainError::invalid("channel", "channel must be 1 (SMS) or 2 (e-mail)")),
+        _ => Err(DomainError::invalid(
+            "channel",
+            "channel must be 1 (SMS) or 2 (e-mail)",
+        )),
     }
 }
 
@@ -269,11 +273,18 @@ pub fn code_type(value: Option<LooseString>) -> Result<CodePurpose, DomainError>
 /// `deviceInfo`, when it names a device (`deviceNo`); `{}` counts as absent.
 pub fn terminal(info: Option<DeviceInfo>) -> Result<Option<TerminalInfo>, DomainError> {
     let Some(info) = info else { return Ok(None) };
-    let Some(device_no) = info.device_no.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()) else {
+    let Some(device_no) = info
+        .device_no
+        .map(|d| d.trim().to_owned())
+        .filter(|d| !d.is_empty())
+    else {
         return Ok(None);
     };
     if device_no.chars().count() > 128 {
-        return Err(DomainError::invalid("deviceInfo.deviceNo", "deviceInfo.deviceNo must be at most 128 characters"));
+        return Err(DomainError::invalid(
+            "deviceInfo.deviceNo",
+            "deviceInfo.deviceNo must be at most 128 characters",
+        ));
     }
     let clip = |v: Option<String>| v.unwrap_or_default().chars().take(128).collect::<String>();
     Ok(Some(TerminalInfo {

@@ -1,6 +1,5 @@
 //! Seed 001's `{errorCode, errorMsg, description, data}` envelope and its codes.
 
-
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -106,7 +105,11 @@ pub struct Lock;
 
 impl Dialect for Lock {
     fn refuse(refusal: Refusal) -> Response {
-        fail(refusal.status(), refusal.status().as_u16() as i32, refusal.message())
+        fail(
+            refusal.status(),
+            refusal.status().as_u16() as i32,
+            refusal.message(),
+        )
     }
 }
 

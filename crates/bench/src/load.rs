@@ -18,7 +18,12 @@ impl Throughput {
 }
 
 /// `clients` loops sending `make` requests for `phase`.
-pub async fn throughput<F>(http: &reqwest::Client, phase: Duration, clients: usize, make: F) -> Throughput
+pub async fn throughput<F>(
+    http: &reqwest::Client,
+    phase: Duration,
+    clients: usize,
+    make: F,
+) -> Throughput
 where
     F: Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync + 'static,
 {
@@ -43,7 +48,11 @@ where
             (ok, errors)
         }));
     }
-    let mut total = Throughput { ok: 0, errors: 0, elapsed: Duration::ZERO };
+    let mut total = Throughput {
+        ok: 0,
+        errors: 0,
+        elapsed: Duration::ZERO,
+    };
     for t in tasks {
         if let Ok((ok, errors)) = t.await {
             total.ok += ok;
@@ -78,7 +87,15 @@ where
     let load_http = reqwest::Client::new();
     let load = tokio::spawn({
         let load = load;
-        async move { throughput(&load_http, phase + Duration::from_secs(1), load_clients, load).await }
+        async move {
+            throughput(
+                &load_http,
+                phase + Duration::from_secs(1),
+                load_clients,
+                load,
+            )
+            .await
+        }
     });
     // Let the logins saturate before measuring.
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -50,40 +50,73 @@ async fn main() -> Result<()> {
             seconds,
             concurrency,
             logins,
-        } => identity(&base, &data_dir, Duration::from_secs(seconds), concurrency, logins).await,
+        } => {
+            identity(
+                &base,
+                &data_dir,
+                Duration::from_secs(seconds),
+                concurrency,
+                logins,
+            )
+            .await
+        }
     }
 }
 
-async fn identity(base: &str, data_dir: &std::path::Path, phase: Duration, concurrency: usize, logins: usize) -> Result<()> {
-    let http = reqwest::Client::builder().pool_max_idle_per_host(1024).build()?;
+async fn identity(
+    base: &str,
+    data_dir: &std::path::Path,
+    phase: Duration,
+    concurrency: usize,
+    logins: usize,
+) -> Result<()> {
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(1024)
+        .build()?;
     let creds: Value = serde_json::from_slice(
-        &std::fs::read(data_dir.join("initial-credentials.json")).context("reading initial-credentials.json")?,
+        &std::fs::read(data_dir.join("initial-credentials.json"))
+            .context("reading initial-credentials.json")?,
     )?;
-    let client_key = creds["mobile_app"]["client_key"].as_str().context("no client_key")?.to_owned();
+    let client_key = creds["mobile_app"]["client_key"]
+        .as_str()
+        .context("no client_key")?
+        .to_owned();
     let phone = format!("1360{:07}", std::process::id() % 10_000_000);
     let password = "bench-password-1";
     let token = register_and_login(&http, base, data_dir, &client_key, &phone, password).await?;
 
-    println!("phase length {} s, {concurrency} concurrent clients", phase.as_secs());
+    println!(
+        "phase length {} s, {concurrency} concurrent clients",
+        phase.as_secs()
+    );
     let health = load::throughput(&http, phase, concurrency, {
         let url = format!("{base}/healthz");
         move |c: &reqwest::Client| c.get(&url)
     })
     .await;
-    println!("GET /healthz                      {:>9.0} req/s", health.rate());
+    println!(
+        "GET /healthz                      {:>9.0} req/s",
+        health.rate()
+    );
     let detail = load::throughput(&http, phase, concurrency, {
         let url = format!("{base}/user/customer/user/detail");
         let token = token.clone();
         move |c: &reqwest::Client| c.get(&url).header("token", &token)
     })
     .await;
-    println!("GET /user/customer/user/detail    {:>9.0} req/s", detail.rate());
+    println!(
+        "GET /user/customer/user/detail    {:>9.0} req/s",
+        detail.rate()
+    );
     println!(
         "ratio authenticated read / healthz  {:.2}   (target >= 0.5)",
         detail.rate() / health.rate().max(1.0)
     );
     if health.errors + detail.errors > 0 {
-        println!("errors: healthz {}, detail {}", health.errors, detail.errors);
+        println!(
+            "errors: healthz {}, detail {}",
+            health.errors, detail.errors
+        );
     }
 
     let login_body = json!({"clientKey": client_key, "phone": phone, "password": password});
@@ -130,7 +163,8 @@ async fn register_and_login(
     if sent["code"] != 200 {
         bail!("sending the code failed: {sent}");
     }
-    let outbox = std::fs::read_to_string(data_dir.join("outbox.jsonl")).context("reading outbox.jsonl")?;
+    let outbox =
+        std::fs::read_to_string(data_dir.join("outbox.jsonl")).context("reading outbox.jsonl")?;
     let code = outbox
         .lines()
         .rev()
@@ -156,5 +190,8 @@ async fn register_and_login(
         .await?
         .json()
         .await?;
-    login["data"]["token"].as_str().map(str::to_owned).context("login failed")
+    login["data"]["token"]
+        .as_str()
+        .map(str::to_owned)
+        .context("login failed")
 }

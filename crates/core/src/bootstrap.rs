@@ -52,7 +52,10 @@ pub struct MobileAppCredentials {
 
 /// Creates the default project and its credentials when the database is
 /// empty. Returns them, in clear, only when it created them.
-pub async fn first_start(store: &dyn Store, hasher: &PasswordHasher) -> Result<Option<InitialCredentials>> {
+pub async fn first_start(
+    store: &dyn Store,
+    hasher: &PasswordHasher,
+) -> Result<Option<InitialCredentials>> {
     if store.default_project().await?.is_some() {
         return Ok(None);
     }

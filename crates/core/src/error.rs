@@ -7,7 +7,10 @@ use thiserror::Error;
 pub enum DomainError {
     /// A field is missing or malformed; `field` is the name the client sent.
     #[error("{message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     /// No session, an unknown token or an expired one.
     #[error("not logged in or the session has expired")]
     Unauthenticated,

@@ -44,7 +44,11 @@ impl PasswordHasher {
 
     /// Hashes `password` into a PHC string with a fresh salt.
     pub async fn hash(&self, password: &str) -> Result<String> {
-        let _permit = self.permits.acquire().await.map_err(|_| DomainError::Internal)?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| DomainError::Internal)?;
         let argon2 = self.argon2();
         let password = password.to_owned();
         tokio::task::spawn_blocking(move || {
@@ -60,7 +64,11 @@ impl PasswordHasher {
     /// True when `password` matches `hash`. With `hash` `None` it verifies
     /// against a dummy and answers false, taking the same time.
     pub async fn verify(&self, password: &str, hash: Option<&str>) -> Result<bool> {
-        let _permit = self.permits.acquire().await.map_err(|_| DomainError::Internal)?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| DomainError::Internal)?;
         let argon2 = self.argon2();
         let known = hash.is_some();
         let hash = hash.unwrap_or(&self.dummy).to_owned();

@@ -27,7 +27,11 @@ pub trait ProjectStore: Send + Sync {
 pub trait UserStore: Send + Sync {
     async fn user(&self, project: ProjectId, id: UserId) -> StoreResult<Option<User>>;
     async fn user_by_phone(&self, project: ProjectId, phone: &str) -> StoreResult<Option<User>>;
-    async fn user_by_username(&self, project: ProjectId, username: &str) -> StoreResult<Option<User>>;
+    async fn user_by_username(
+        &self,
+        project: ProjectId,
+        username: &str,
+    ) -> StoreResult<Option<User>>;
     async fn user_by_email(&self, project: ProjectId, email: &str) -> StoreResult<Option<User>>;
     /// Fails with `Conflict("phone" | "username" | "email")` on a duplicate.
     async fn insert_user(&self, user: NewUser) -> StoreResult<User>;
@@ -37,7 +41,12 @@ pub trait UserStore: Send + Sync {
     async fn update_user(&self, user: &User) -> StoreResult<()>;
     /// Sets the password hash and ends every session of the account except
     /// `keep`, in one transaction.
-    async fn set_password(&self, user: UserId, hash: &str, keep: Option<SessionId>) -> StoreResult<()>;
+    async fn set_password(
+        &self,
+        user: UserId,
+        hash: &str,
+        keep: Option<SessionId>,
+    ) -> StoreResult<()>;
 }
 
 /// Sessions and the terminals they come from.
@@ -47,7 +56,11 @@ pub trait SessionStore: Send + Sync {
     async fn session(&self, id: SessionId) -> StoreResult<Option<Session>>;
     async fn touch_session(&self, id: SessionId, at: Time) -> StoreResult<()>;
     async fn delete_session(&self, id: SessionId) -> StoreResult<()>;
-    async fn terminal_by_device_no(&self, user: UserId, device_no: &str) -> StoreResult<Option<Terminal>>;
+    async fn terminal_by_device_no(
+        &self,
+        user: UserId,
+        device_no: &str,
+    ) -> StoreResult<Option<Terminal>>;
     /// Creates or refreshes the terminal `(user, device_no)` and returns it.
     async fn upsert_terminal(
         &self,
@@ -70,7 +83,13 @@ pub trait CodeStore: Send + Sync {
     async fn count_sends(&self, project: ProjectId, target: &str, since: Time) -> StoreResult<u64>;
     async fn count_sends_from(&self, client_addr: &str, since: Time) -> StoreResult<u64>;
     /// Records a send (counted by the throttles); returns its id.
-    async fn record_send(&self, project: ProjectId, target: &str, client_addr: &str, at: Time) -> StoreResult<i64>;
+    async fn record_send(
+        &self,
+        project: ProjectId,
+        target: &str,
+        client_addr: &str,
+        at: Time,
+    ) -> StoreResult<i64>;
     /// Forgets a send whose delivery failed.
     async fn delete_send(&self, id: i64) -> StoreResult<()>;
     /// Stores a code, spending every earlier live code of the same project,
@@ -90,8 +109,18 @@ pub trait CodeStore: Send + Sync {
     async fn fail_code(&self, id: i64) -> StoreResult<()>;
     /// Marks the code spent; false when someone else spent it first.
     async fn spend_code(&self, id: i64) -> StoreResult<bool>;
-    async fn count_login_failures(&self, project: ProjectId, key: &str, since: Time) -> StoreResult<u64>;
-    async fn record_login_failure(&self, project: ProjectId, key: &str, at: Time) -> StoreResult<()>;
+    async fn count_login_failures(
+        &self,
+        project: ProjectId,
+        key: &str,
+        since: Time,
+    ) -> StoreResult<u64>;
+    async fn record_login_failure(
+        &self,
+        project: ProjectId,
+        key: &str,
+        at: Time,
+    ) -> StoreResult<()>;
     async fn clear_login_failures(&self, project: ProjectId, key: &str) -> StoreResult<()>;
 }
 
@@ -102,7 +131,11 @@ pub trait GrantStore: Send + Sync {
     async fn insert_upload_ticket(&self, ticket: NewUploadTicket) -> StoreResult<()>;
     /// The ticket with this digest, if it exists, is unused and has not
     /// expired at `now`.
-    async fn upload_ticket(&self, ticket_hash: &str, now: Time) -> StoreResult<Option<UploadTicket>>;
+    async fn upload_ticket(
+        &self,
+        ticket_hash: &str,
+        now: Time,
+    ) -> StoreResult<Option<UploadTicket>>;
     /// Marks the ticket used; false when someone else used it first.
     async fn take_upload_ticket(&self, id: i64) -> StoreResult<bool>;
 }

@@ -101,7 +101,11 @@ const IMAGE_EXTENSIONS: [&str; 6] = ["jpg", "jpeg", "png", "gif", "webp", "bmp"]
 
 impl Uploads {
     pub fn new(store: Arc<dyn Store>, files: Arc<dyn FileStore>, policy: Policy) -> Self {
-        Uploads { store, files, policy }
+        Uploads {
+            store,
+            files,
+            policy,
+        }
     }
 
     /// The largest upload a module accepts, in bytes.
@@ -123,7 +127,10 @@ impl Uploads {
         size: i64,
     ) -> Result<Ticket> {
         if size <= 0 {
-            return Err(DomainError::invalid("size", "size must be a positive number of bytes"));
+            return Err(DomainError::invalid(
+                "size",
+                "size must be a positive number of bytes",
+            ));
         }
         if size > self.max_size(module) {
             return Err(DomainError::TooLarge);
@@ -179,7 +186,9 @@ impl Uploads {
         if !self.store.take_upload_ticket(found.id).await? {
             return Err(DomainError::BadTicket);
         }
-        self.files.put(module.as_str(), &found.stored_name, bytes).await?;
+        self.files
+            .put(module.as_str(), &found.stored_name, bytes)
+            .await?;
         Ok((module, found.stored_name))
     }
 
@@ -195,7 +204,10 @@ impl Uploads {
             .await?
             .ok_or(DomainError::NotFound("file"))?;
         let content_type = image_type(&bytes).unwrap_or("application/octet-stream");
-        Ok(StoredFile { bytes, content_type })
+        Ok(StoredFile {
+            bytes,
+            content_type,
+        })
     }
 }
 
@@ -210,7 +222,9 @@ fn extension(filename: &str) -> Result<String> {
         return Err(DomainError::required("filename"));
     }
     match name.rsplit_once('.') {
-        Some((_, ext)) if (1..=8).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+        Some((_, ext))
+            if (1..=8).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+        {
             Ok(ext.to_ascii_lowercase())
         }
         _ => Err(DomainError::invalid(

@@ -72,10 +72,16 @@ impl Email {
         let ok = s.len() <= 254
             && !s.chars().any(char::is_whitespace)
             && s.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
             });
         if !ok {
-            return Err(DomainError::invalid(field, format!("{field} must be an e-mail address")));
+            return Err(DomainError::invalid(
+                field,
+                format!("{field} must be an e-mail address"),
+            ));
         }
         Ok(Email(s.to_ascii_lowercase()))
     }
@@ -92,12 +98,16 @@ pub struct Username(String);
 impl Username {
     pub fn parse(field: &'static str, raw: &str) -> Result<Self> {
         let s = trimmed(field, raw)?;
-        let charset = s.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        let charset = s
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
         let len = s.chars().count();
         if !(2..=32).contains(&len) || !charset || s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(DomainError::invalid(
                 field,
-                format!("{field} must be 2 to 32 letters, digits, '_', '-' or '.', not only digits"),
+                format!(
+                    "{field} must be 2 to 32 letters, digits, '_', '-' or '.', not only digits"
+                ),
             ));
         }
         Ok(Username(s.to_owned()))
@@ -119,7 +129,10 @@ impl Password {
         }
         let len = raw.chars().count();
         if !(6..=128).contains(&len) {
-            return Err(DomainError::invalid(field, format!("{field} must be 6 to 128 characters")));
+            return Err(DomainError::invalid(
+                field,
+                format!("{field} must be 6 to 128 characters"),
+            ));
         }
         Ok(Password(raw.to_owned()))
     }
@@ -161,7 +174,10 @@ pub struct HeadUrl(String);
 impl HeadUrl {
     pub fn parse(field: &'static str, raw: &str) -> Result<Self> {
         let s = trimmed(field, raw)?;
-        if s.len() > 512 || !(s.starts_with("http://") || s.starts_with("https://")) || s.chars().any(char::is_whitespace) {
+        if s.len() > 512
+            || !(s.starts_with("http://") || s.starts_with("https://"))
+            || s.chars().any(char::is_whitespace)
+        {
             return Err(DomainError::invalid(
                 field,
                 format!("{field} must be an http(s) URL of at most 512 characters"),
@@ -183,13 +199,19 @@ impl Code {
     pub fn parse(field: &'static str, raw: &str) -> Result<Self> {
         let s = trimmed(field, raw)?;
         if s.len() > 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(DomainError::invalid(field, format!("{field} must be 6 digits")));
+            return Err(DomainError::invalid(
+                field,
+                format!("{field} must be 6 digits"),
+            ));
         }
         Ok(Code(format!("{s:0>6}")))
     }
     pub fn from_number(field: &'static str, n: i64) -> Result<Self> {
         if !(0..=999_999).contains(&n) {
-            return Err(DomainError::invalid(field, format!("{field} must be 6 digits")));
+            return Err(DomainError::invalid(
+                field,
+                format!("{field} must be 6 digits"),
+            ));
         }
         Ok(Code(format!("{n:06}")))
     }
@@ -271,24 +293,45 @@ mod tests {
 
     #[test]
     fn code_restores_leading_zeros() {
-        assert_eq!(Code::parse("c", "1234").map(|c| c.0).ok(), Some("001234".into()));
-        assert_eq!(Code::from_number("c", 42).map(|c| c.0).ok(), Some("000042".into()));
+        assert_eq!(
+            Code::parse("c", "1234").map(|c| c.0).ok(),
+            Some("001234".into())
+        );
+        assert_eq!(
+            Code::from_number("c", 42).map(|c| c.0).ok(),
+            Some("000042".into())
+        );
         assert!(Code::parse("c", "12a456").is_err());
         assert!(Code::from_number("c", 1_000_000).is_err());
     }
 
     #[test]
     fn login_name_tells_shapes_apart() {
-        assert!(matches!(LoginName::parse("u", "13800000000"), Ok(LoginName::Phone(_))));
-        assert!(matches!(LoginName::parse("u", "A@B.cn"), Ok(LoginName::Email(_))));
-        assert!(matches!(LoginName::parse("u", "alice"), Ok(LoginName::Username(_))));
+        assert!(matches!(
+            LoginName::parse("u", "13800000000"),
+            Ok(LoginName::Phone(_))
+        ));
+        assert!(matches!(
+            LoginName::parse("u", "A@B.cn"),
+            Ok(LoginName::Email(_))
+        ));
+        assert!(matches!(
+            LoginName::parse("u", "alice"),
+            Ok(LoginName::Username(_))
+        ));
         assert!(LoginName::parse("u", "  ").is_err());
     }
 
     #[test]
     fn country_code_accepts_region_and_prefix() {
-        assert_eq!(CountryCode::parse("c", "CN").ok().map(|c| c.0), Some("+86".into()));
-        assert_eq!(CountryCode::parse("c", "1").ok().map(|c| c.0), Some("+1".into()));
+        assert_eq!(
+            CountryCode::parse("c", "CN").ok().map(|c| c.0),
+            Some("+86".into())
+        );
+        assert_eq!(
+            CountryCode::parse("c", "1").ok().map(|c| c.0),
+            Some("+1".into())
+        );
         assert!(CountryCode::parse("c", "+x").is_err());
     }
 }

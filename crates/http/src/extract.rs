@@ -37,18 +37,36 @@ where
                 D::refuse(Refusal::BadRequest("request body could not be read".into()))
             }
         })?;
-        let body: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
-        parse_json(body).map(|v| DialectJson(v, PhantomData)).map_err(D::refuse)
+        let body: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &bytes
+        };
+        parse_json(body)
+            .map(|v| DialectJson(v, PhantomData))
+            .map_err(D::refuse)
     }
 }
 
 /// Parses JSON, turning serde's error into a message that names the field.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        let valid = serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok();
+        return Err(Refusal::BadRequest(if valid {
+            "request body must be a JSON object".into()
+        } else {
+            "request body is not valid JSON".into()
+        }));
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        Refusal::BadRequest(describe(&path, &inner.to_string(), inner.is_syntax() || inner.is_eof()))
+        Refusal::BadRequest(describe(
+            &path,
+            &inner.to_string(),
+            inner.is_syntax() || inner.is_eof(),
+        ))
     })
 }
 
@@ -76,7 +94,11 @@ where
             .map(|v| DialectQuery(v, PhantomData))
             .map_err(|e| {
                 let path = e.path().to_string();
-                D::refuse(Refusal::BadRequest(describe(&path, &e.into_inner().to_string(), false)))
+                D::refuse(Refusal::BadRequest(describe(
+                    &path,
+                    &e.into_inner().to_string(),
+                    false,
+                )))
             })
     }
 }
@@ -89,10 +111,17 @@ fn describe(path: &str, serde_message: &str, syntax: bool) -> String {
     }
     if let Some(rest) = serde_message.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or_default();
-        let full = if path == "." || path.is_empty() { field.to_owned() } else { format!("{path}.{field}") };
+        let full = if path == "." || path.is_empty() {
+            field.to_owned()
+        } else {
+            format!("{path}.{field}")
+        };
         return format!("{full} is required");
     }
-    let message = serde_message.split(" at line ").next().unwrap_or(serde_message);
+    let message = serde_message
+        .split(" at line ")
+        .next()
+        .unwrap_or(serde_message);
     if path == "." || path.is_empty() {
         format!("request body is not a JSON object: {message}")
     } else {
@@ -123,6 +152,7 @@ mod tests {
         assert_eq!(msg("{}"), "phone is required");
         assert!(msg(r#"{"phone":"1","age":"x"}"#).starts_with("age has the wrong type"));
         assert_eq!(msg("{"), "request body is not valid JSON");
-        assert!(msg("[1]").starts_with("request body is not a JSON object"));
+        assert_eq!(msg("[1]"), "request body must be a JSON object");
+        assert_eq!(msg("nope"), "request body is not valid JSON");
     }
 }

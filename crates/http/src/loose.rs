@@ -55,10 +55,15 @@ impl<'de> Deserialize<'de> for LooseInt {
                 Ok(LooseInt(v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<LooseInt, E> {
-                i64::try_from(v).map(LooseInt).map_err(|_| E::custom("integer out of range"))
+                i64::try_from(v)
+                    .map(LooseInt)
+                    .map_err(|_| E::custom("integer out of range"))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<LooseInt, E> {
-                v.trim().parse().map(LooseInt).map_err(|_| E::custom("expected an integer"))
+                v.trim()
+                    .parse()
+                    .map(LooseInt)
+                    .map_err(|_| E::custom("expected an integer"))
             }
         }
         d.deserialize_any(V)

@@ -1,1 +1,135 @@
+//! Outgoing SMS and e-mail: the providers behind
+//! [`thingstead_core::notify::Sender`].
+//!
+//! - [`LogSender`] (the embedded default) writes one line per message to the
+//!   log, without the code, and the whole message to `<data-dir>/outbox.jsonl`.
+//! - [`WebhookSender`] posts the message as JSON to an HTTP endpoint that an
+//!   SMS or e-mail gateway sits behind.
+//! - [`SmtpSender`] sends e-mail over SMTP.
+//!
+//! [`build`] turns a [`NotifyConfig`] into the (sms, email) pair of senders.
 
+mod config;
+mod log;
+mod smtp;
+mod webhook;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use thingstead_core::notify::Sender;
+
+pub use config::{EmailProvider, NotifyConfig, SmsProvider, SmtpTls};
+pub use log::{LogSender, OUTBOX_FILE, OutboxEntry};
+pub use smtp::{SmtpSender, SmtpSettings};
+pub use webhook::{WEBHOOK_TIMEOUT, WebhookSender};
+
+/// The SMS sender and the e-mail sender, in that order.
+pub type Senders = (Arc<dyn Sender>, Arc<dyn Sender>);
+
+/// Builds the SMS and the e-mail sender, in that order. `data_dir` is where
+/// the log provider keeps its outbox. Errors are one sentence naming the
+/// setting to fix. Call it inside a Tokio runtime (the SMTP pool lives there).
+pub fn build(config: &NotifyConfig, data_dir: &Path) -> Result<Senders, String> {
+    // reqwest and lettre are built without a default crypto provider; a
+    // second install (the binary installs it too) is refused harmlessly.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+
+    // Both channels share one outbox (and one lock on it) when both log.
+    let mut outbox: Option<Arc<LogSender>> = None;
+    let mut log_sender = || -> Result<Arc<dyn Sender>, String> {
+        if let Some(existing) = &outbox {
+            return Ok(existing.clone());
+        }
+        let created = Arc::new(LogSender::open(&data_dir.join(OUTBOX_FILE))?);
+        outbox = Some(created.clone());
+        Ok(created)
+    };
+
+    let sms: Arc<dyn Sender> = match config.sms_provider {
+        SmsProvider::Log => log_sender()?,
+        SmsProvider::Webhook => {
+            let url = required(
+                config.sms_webhook_url.as_deref(),
+                "sms_webhook_url",
+                "the webhook SMS provider",
+            )?;
+            Arc::new(WebhookSender::new(url)?)
+        }
+    };
+    let email: Arc<dyn Sender> = match config.email_provider {
+        EmailProvider::Log => log_sender()?,
+        EmailProvider::Webhook => {
+            let url = required(
+                config.email_webhook_url.as_deref(),
+                "email_webhook_url",
+                "the webhook e-mail provider",
+            )?;
+            Arc::new(WebhookSender::new(url)?)
+        }
+        EmailProvider::Smtp => Arc::new(SmtpSender::new(&SmtpSettings::from_config(config)?)?),
+    };
+    Ok((sms, email))
+}
+
+/// A setting that must be present, as a clear error when it is not.
+pub(crate) fn required<'a>(
+    value: Option<&'a str>,
+    key: &str,
+    what: &str,
+) -> Result<&'a str, String> {
+    match value.map(str::trim) {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(format!(
+            "{what} needs {key}: set it with --{} or THINGSTEAD_{}",
+            key.replace('_', "-"),
+            key.to_ascii_uppercase()
+        )),
+    }
+}
+
+/// The address with most of it hidden, for log lines: `138****0000`,
+/// `a***@example.com`.
+pub fn mask(address: &str) -> String {
+    if let Some((local, domain)) = address.split_once('@') {
+        let first: String = local.chars().take(1).collect();
+        return format!("{first}***@{domain}");
+    }
+    let chars: Vec<char> = address.chars().collect();
+    let n = chars.len();
+    let (head, tail) = if n >= 8 {
+        (3, 4)
+    } else if n >= 4 {
+        (1, 2)
+    } else {
+        (0, 0)
+    };
+    let head: String = chars[..head].iter().collect();
+    let tail: String = chars[n - tail..].iter().collect();
+    format!("{head}****{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_addresses() {
+        assert_eq!(mask("13800000000"), "138****0000");
+        assert_eq!(mask("alice@example.com"), "a***@example.com");
+        assert_eq!(mask("12345"), "1****45");
+        assert_eq!(mask("12"), "****");
+    }
+
+    #[test]
+    fn webhook_needs_url() {
+        let config = NotifyConfig {
+            sms_provider: SmsProvider::Webhook,
+            ..NotifyConfig::default()
+        };
+        let err = build(&config, Path::new("/nonexistent"))
+            .err()
+            .unwrap_or_default();
+        assert!(err.contains("--sms-webhook-url"), "{err}");
+    }
+}

@@ -9,7 +9,12 @@ impl TestApp {
     pub async fn register_consumer(&self, phone: &str, username: &str, password: &str) {
         let ck = self.client_key();
         let sent = self
-            .get(&format!("/user/sms/customer/user/phone/sms/code?clientKey={ck}&phone={phone}&useType=1"), &[])
+            .get(
+                &format!(
+                    "/user/sms/customer/user/phone/sms/code?clientKey={ck}&phone={phone}&useType=1"
+                ),
+                &[],
+            )
             .await;
         assert_eq!(sent.body["code"], 200, "send code: {:?}", sent.body);
         let code = self.last_code(phone);

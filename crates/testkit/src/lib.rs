@@ -66,7 +66,10 @@ pub fn temp_dir(prefix: &str) -> PathBuf {
 
 pub(crate) fn random_suffix() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     let counter = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     format!("{}{:x}{counter}", std::process::id(), nanos & 0xffff_ffff)
 }
@@ -84,7 +87,10 @@ impl TestApp {
     pub async fn spawn_with(backend: Backend, extra: Value) -> Option<TestApp> {
         let data_dir = temp_dir("thingstead-test");
         let (database_url, pg) = match backend {
-            Backend::Sqlite => (format!("sqlite://{}/thingstead.db", data_dir.display()), None),
+            Backend::Sqlite => (
+                format!("sqlite://{}/thingstead.db", data_dir.display()),
+                None,
+            ),
             Backend::Postgres => {
                 let db = pg::TempDatabase::create().await?;
                 (db.url.clone(), Some(db))
@@ -100,9 +106,13 @@ impl TestApp {
             s.extend(e.clone());
         }
         let settings = serde_json::from_value(settings).expect("test settings");
-        let server = thingstead_server::start(settings).await.expect("server starts");
+        let server = thingstead_server::start(settings)
+            .await
+            .expect("server starts");
         let addr = server.http_addr();
-        let credentials = serde_json::to_value(server.credentials().expect("first start has credentials")).unwrap();
+        let credentials =
+            serde_json::to_value(server.credentials().expect("first start has credentials"))
+                .unwrap();
         Some(TestApp {
             backend,
             addr,
@@ -117,7 +127,10 @@ impl TestApp {
 
     /// The default project's mobile app key.
     pub fn client_key(&self) -> String {
-        self.credentials["mobile_app"]["client_key"].as_str().unwrap().to_owned()
+        self.credentials["mobile_app"]["client_key"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -143,7 +156,12 @@ impl TestApp {
     }
 
     /// POST a raw body.
-    pub async fn post_raw(&self, path: &str, body: impl Into<reqwest::Body>, headers: &[(&str, &str)]) -> Reply {
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        body: impl Into<reqwest::Body>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut req = self.http.post(self.url(path)).body(body);
         for (k, v) in headers {
             req = req.header(*k, *v);
@@ -153,7 +171,11 @@ impl TestApp {
 
     /// POST a JSON body with `Authorization: Bearer <token>`.
     pub async fn post_auth(&self, path: &str, body: Value, token: &str) -> Reply {
-        let req = self.http.post(self.url(path)).bearer_auth(token).json(&body);
+        let req = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(&body);
         self.send(req).await
     }
 
@@ -227,31 +249,37 @@ pub(crate) fn say_skipped() {
 macro_rules! on_both_backends {
     ($group:ident, $settings:expr => $($name:ident),* $(,)?) => {
         mod $group {
-            $crate::on_both_backends!(@backend sqlite, Sqlite, expect, $settings, super::super, $($name),*);
-            $crate::on_both_backends!(@backend postgres, Postgres, skip, $settings, super::super, $($name),*);
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::on_both_backends!(@backend sqlite, Sqlite, expect, $settings, nested, $($name),*);
+            $crate::on_both_backends!(@backend postgres, Postgres, skip, $settings, nested, $($name),*);
         }
     };
     ($($name:ident),* $(,)?) => {
-        $crate::on_both_backends!(@backend sqlite, Sqlite, expect, serde_json::json!({}), super, $($name),*);
-        $crate::on_both_backends!(@backend postgres, Postgres, skip, serde_json::json!({}), super, $($name),*);
+        $crate::on_both_backends!(@backend sqlite, Sqlite, expect, serde_json::json!({}), flat, $($name),*);
+        $crate::on_both_backends!(@backend postgres, Postgres, skip, serde_json::json!({}), flat, $($name),*);
     };
-    (@backend $module:ident, $backend:ident, $mode:ident, $settings:expr, $($parent:ident)::+, $($name:ident),*) => {
+    (@backend $module:ident, $backend:ident, $mode:ident, $settings:expr, $depth:ident, $($name:ident),*) => {
         mod $module {
+            #[allow(unused_imports)]
+            use super::*;
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     let app = $crate::TestApp::spawn_with($crate::Backend::$backend, $settings).await;
-                    $crate::on_both_backends!(@run $mode, app, $($parent)::+::$name);
+                    $crate::on_both_backends!(@run $mode, app, $depth, $name);
                 }
             )*
         }
     };
-    (@run expect, $app:ident, $f:path) => {
-        $f($app.expect("the server starts")).await
+    (@run expect, $app:ident, $depth:ident, $name:ident) => {
+        $crate::on_both_backends!(@call $depth, $name)($app.expect("the server starts")).await
     };
-    (@run skip, $app:ident, $f:path) => {
+    (@run skip, $app:ident, $depth:ident, $name:ident) => {
         if let Some(app) = $app {
-            $f(app).await
+            $crate::on_both_backends!(@call $depth, $name)(app).await
         }
     };
+    (@call flat, $name:ident) => { super::$name };
+    (@call nested, $name:ident) => { super::super::$name };
 }

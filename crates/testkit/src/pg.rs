@@ -29,19 +29,29 @@ impl TempDatabase {
             Some((server, _)) => format!("{server}/{name}"),
             None => panic!("THINGSTEAD_TEST_POSTGRES_URL must end in /<database>"),
         };
-        Some(TempDatabase { url, admin_url, name })
+        Some(TempDatabase {
+            url,
+            admin_url,
+            name,
+        })
     }
 
     /// Drops the database, closing whatever still holds it.
     pub(crate) fn drop_now(self) {
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
                 return;
             };
             rt.block_on(async {
                 if let Ok(conn) = Database::connect(&self.admin_url).await {
                     let _ = conn
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                            self.name
+                        ))
                         .await;
                     let _ = conn.close().await;
                 }

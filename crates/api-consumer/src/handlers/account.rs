@@ -18,15 +18,23 @@ fn code(field: &'static str, value: Option<LooseString>) -> std::result::Result<
     Code::parse(field, required(field, value)?.as_str())
 }
 
-async fn project(identity: &Identity, client_key: Option<String>) -> std::result::Result<i64, DomainError> {
-    identity.project_for_client(&required("clientKey", client_key)?).await
+async fn project(
+    identity: &Identity,
+    client_key: Option<String>,
+) -> std::result::Result<i64, DomainError> {
+    identity
+        .project_for_client(&required("clientKey", client_key)?)
+        .await
 }
 
 /// POST /user/customer/user/register — register with a phone code (`useType` 1).
 #[utoipa::path(post, path = "/customer/user/register", tag = "000 consumer",
     request_body = RegisterBody, responses((status = 200, body = Plain)))]
 #[tracing::instrument(skip_all)]
-pub async fn register(State(s): State<AppState>, DialectJson(body, _): Json<RegisterBody>) -> Result<Response> {
+pub async fn register(
+    State(s): State<AppState>,
+    DialectJson(body, _): Json<RegisterBody>,
+) -> Result<Response> {
     check_register_type(body.register_type)?;
     let phone = Phone::parse("phone", &required("phone", body.phone)?)?;
     let username = Username::parse("username", &required("username", body.username)?)?;
@@ -83,7 +91,10 @@ pub async fn send_code(
 #[utoipa::path(post, path = "/customer/user/reset/password", tag = "000 consumer",
     request_body = ResetPasswordBody, responses((status = 200, body = Plain)))]
 #[tracing::instrument(skip_all)]
-pub async fn reset_password(State(s): State<AppState>, DialectJson(body, _): Json<ResetPasswordBody>) -> Result<Response> {
+pub async fn reset_password(
+    State(s): State<AppState>,
+    DialectJson(body, _): Json<ResetPasswordBody>,
+) -> Result<Response> {
     check_register_type(body.register_type)?;
     let phone = Phone::parse("phone", &required("phone", body.phone)?)?;
     let password = Password::parse("newPassword", &required("newPassword", body.new_password)?)?;
@@ -105,7 +116,10 @@ pub async fn reset_password(State(s): State<AppState>, DialectJson(body, _): Jso
 #[utoipa::path(post, path = "/customer/user/login", tag = "000 consumer",
     request_body = LoginBody, responses((status = 200, body = Envelope<TokenData>)))]
 #[tracing::instrument(skip_all)]
-pub async fn login(State(s): State<AppState>, DialectJson(body, _): Json<LoginBody>) -> Result<Response> {
+pub async fn login(
+    State(s): State<AppState>,
+    DialectJson(body, _): Json<LoginBody>,
+) -> Result<Response> {
     let name = match (body.phone, body.username) {
         (Some(p), _) if !p.trim().is_empty() => LoginName::Phone(Phone::parse("phone", &p)?),
         (_, Some(u)) => LoginName::parse("username", &u)?,

@@ -97,6 +97,9 @@ pub async fn provision(
     if kind != 1 {
         return Err(DomainError::invalid("provisionType", "provisionType must be 1").into());
     }
-    let code = s.identity.create_provision_code(&session, kind as i32).await?;
+    let code = s
+        .identity
+        .create_provision_code(&session, kind as i32)
+        .await?;
     Ok(ok(code))
 }

@@ -12,7 +12,9 @@ use crate::dto::*;
 use crate::envelope::{Envelope, Json, Result, ok};
 
 fn sent() -> Response {
-    ok(SendResult { res: "success".into() })
+    ok(SendResult {
+        res: "success".into(),
+    })
 }
 
 /// POST /v1/common/sendValidationCode — send a code to a phone or e-mail address.
@@ -61,6 +63,8 @@ pub async fn send_auth(
 ) -> Result<Response> {
     let channel = channel(body.channel)?;
     let purpose = code_type(body.code_type)?;
-    s.identity.send_code_to_self(&session, channel, purpose, addr).await?;
+    s.identity
+        .send_code_to_self(&session, channel, purpose, addr)
+        .await?;
     Ok(sent())
 }

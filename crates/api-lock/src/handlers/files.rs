@@ -17,7 +17,10 @@ use crate::envelope::{ApiError, Envelope, Json, Result, ok};
 fn positive(field: &'static str, value: Option<LooseInt>) -> std::result::Result<(), DomainError> {
     match value {
         Some(LooseInt(n)) if n > 0 => Ok(()),
-        Some(_) => Err(DomainError::invalid(field, format!("{field} must be a positive integer"))),
+        Some(_) => Err(DomainError::invalid(
+            field,
+            format!("{field} must be a positive integer"),
+        )),
         None => Err(DomainError::required(field)),
     }
 }
@@ -48,7 +51,10 @@ pub async fn upload_params(
         } else {
             Phone::parse("account", &account)?.as_str().to_owned()
         };
-        (s.identity.default_project().await?.id, Owner::Account(account))
+        (
+            s.identity.default_project().await?.id,
+            Owner::Account(account),
+        )
     } else {
         let session = session.ok_or(ApiError(DomainError::Unauthenticated))?;
         match module {
@@ -67,7 +73,13 @@ pub async fn upload_params(
                 required("version", body.version.filter(|v| !v.trim().is_empty()))?;
                 match body.platform.as_deref().map(str::trim) {
                     Some("ios" | "android") => {}
-                    Some(_) => return Err(DomainError::invalid("platform", "platform must be ios or android").into()),
+                    Some(_) => {
+                        return Err(DomainError::invalid(
+                            "platform",
+                            "platform must be ios or android",
+                        )
+                        .into());
+                    }
                     None => return Err(DomainError::required("platform").into()),
                 }
             }
@@ -75,11 +87,16 @@ pub async fn upload_params(
         }
         (session.project_id, Owner::User(session.user_id))
     };
-    let ticket = s.uploads.issue(project, module, owner, &filename, size).await?;
+    let ticket = s
+        .uploads
+        .issue(project, module, owner, &filename, size)
+        .await?;
     Ok(ok(UploadParams {
         upload_url: format!("{}/v1/common/file/localUpload", s.public_url),
         file_url: file_url(&s, ticket.module, &ticket.stored_name),
-        form_data: FormData { ticket: ticket.ticket },
+        form_data: FormData {
+            ticket: ticket.ticket,
+        },
         file_field: "file".into(),
     }))
 }
@@ -98,17 +115,33 @@ pub async fn local_upload(State(s): State<AppState>, req: Request) -> Result<Res
     let mut form = Multipart::from_request(req, &s)
         .await
         .map_err(|_| bad("the body must be multipart/form-data with fields ticket and file"))?;
-    let cap = s.uploads.max_size(Module::App).max(s.uploads.max_size(Module::Avatar)) as usize;
+    let cap = s
+        .uploads
+        .max_size(Module::App)
+        .max(s.uploads.max_size(Module::Avatar)) as usize;
     let mut ticket = None;
     let mut file: Option<Vec<u8>> = None;
-    while let Some(mut field) = form.next_field().await.map_err(|_| bad("the multipart body is malformed"))? {
+    while let Some(mut field) = form
+        .next_field()
+        .await
+        .map_err(|_| bad("the multipart body is malformed"))?
+    {
         match field.name() {
             Some("ticket") => {
-                ticket = Some(field.text().await.map_err(|_| bad("ticket could not be read"))?);
+                ticket = Some(
+                    field
+                        .text()
+                        .await
+                        .map_err(|_| bad("ticket could not be read"))?,
+                );
             }
             Some("file") => {
                 let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(|_| bad("file could not be read"))? {
+                while let Some(chunk) = field
+                    .chunk()
+                    .await
+                    .map_err(|_| bad("file could not be read"))?
+                {
                     if bytes.len() + chunk.len() > cap {
                         return Err(DomainError::TooLarge.into());
                     }
@@ -132,7 +165,10 @@ pub async fn local_upload(State(s): State<AppState>, req: Request) -> Result<Res
     params(("module" = String, Path), ("name" = String, Path)),
     responses((status = 200, description = "the file"), (status = 404, body = Envelope<Object>)))]
 #[tracing::instrument(skip_all)]
-pub async fn file(State(s): State<AppState>, Path((module, name)): Path<(String, String)>) -> Result<Response> {
+pub async fn file(
+    State(s): State<AppState>,
+    Path((module, name)): Path<(String, String)>,
+) -> Result<Response> {
     let stored = s.uploads.open(&module, &name).await?;
     Ok((
         [

@@ -20,7 +20,10 @@ fn country(raw: Option<String>) -> std::result::Result<CountryCode, thingstead_c
 #[utoipa::path(post, path = "/user/pwdLogin", tag = "001 lock",
     request_body = PwdLoginBody, responses((status = 200, body = Envelope<TokenData>)))]
 #[tracing::instrument(skip_all)]
-pub async fn pwd_login(State(s): State<AppState>, DialectJson(body, _): Json<PwdLoginBody>) -> Result<Response> {
+pub async fn pwd_login(
+    State(s): State<AppState>,
+    DialectJson(body, _): Json<PwdLoginBody>,
+) -> Result<Response> {
     let platform = platform(body.plat_id)?;
     let name = LoginName::parse("username", &required("username", body.username)?)?;
     let password = Password::parse("password", &required("password", body.password)?)?;
@@ -44,7 +47,10 @@ pub async fn pwd_login(State(s): State<AppState>, DialectJson(body, _): Json<Pwd
 #[utoipa::path(post, path = "/user/codeLogin", tag = "001 lock",
     request_body = CodeLoginBody, responses((status = 200, body = Envelope<TokenData>)))]
 #[tracing::instrument(skip_all)]
-pub async fn code_login(State(s): State<AppState>, DialectJson(body, _): Json<CodeLoginBody>) -> Result<Response> {
+pub async fn code_login(
+    State(s): State<AppState>,
+    DialectJson(body, _): Json<CodeLoginBody>,
+) -> Result<Response> {
     let platform = platform(body.plat_id)?;
     let phone = Phone::parse("phone", &required("phone", body.phone)?)?;
     let code = code("verificationCode", body.verification_code)?;
@@ -84,7 +90,13 @@ pub async fn reset_password(
     let password = Password::parse("newPassword", &required("newPassword", body.new_password)?)?;
     let project = s.identity.default_project().await?.id;
     s.identity
-        .reset_password(project, &target, &[CodePurpose::ResetPassword], &code, &password)
+        .reset_password(
+            project,
+            &target,
+            &[CodePurpose::ResetPassword],
+            &code,
+            &password,
+        )
         .await?;
     Ok(done())
 }

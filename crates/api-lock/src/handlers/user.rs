@@ -11,7 +11,6 @@ use crate::auth::Authed;
 use crate::dto::*;
 use crate::envelope::{Empty, Envelope, Json, Result, done, ok};
 
-
 /// POST /v1/user/detail — the logged-in user.
 #[utoipa::path(post, path = "/user/detail", tag = "001 lock",
     params(("Authorization" = String, Header, description = "Bearer <token>")),
@@ -19,7 +18,11 @@ use crate::envelope::{Empty, Envelope, Json, Result, done, ok};
 #[tracing::instrument(skip_all)]
 pub async fn detail(State(s): State<AppState>, Authed(session): Authed) -> Result<Response> {
     let user = s.identity.user(&session).await?;
-    let fmt = |t: thingstead_core::Time| t.with_timezone(&s.display_offset).format("%Y-%m-%d %H:%M:%S").to_string();
+    let fmt = |t: thingstead_core::Time| {
+        t.with_timezone(&s.display_offset)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
     Ok(ok(UserDetail {
         id: user.id,
         account_no: user.account_no,
@@ -46,7 +49,9 @@ pub async fn change_password(
 ) -> Result<Response> {
     let code = code("verificationCode", body.verification_code)?;
     let password = Password::parse("password", &required("password", body.password)?)?;
-    s.identity.change_password(&session, &code, &password).await?;
+    s.identity
+        .change_password(&session, &code, &password)
+        .await?;
     Ok(done())
 }
 
@@ -77,7 +82,10 @@ pub async fn update_user_info(
     }
     let update = ProfileUpdate {
         nickname: body.name.map(|n| Nickname::parse("name", &n)).transpose()?,
-        head_url: body.head_url.map(|h| HeadUrl::parse("headUrl", &h)).transpose()?,
+        head_url: body
+            .head_url
+            .map(|h| HeadUrl::parse("headUrl", &h))
+            .transpose()?,
     };
     s.identity.update_profile(&session, update).await?;
     Ok(done())

@@ -4,7 +4,9 @@ use super::Identity;
 use super::login::new_account_no;
 use crate::error::{DomainError, Result};
 use crate::model::{CodePurpose, NewProvisionCode, NewUser, ProjectId, Session, User};
-use crate::values::{Code, CountryCode, Email, HeadUrl, Nickname, Password, Phone, Target, Username};
+use crate::values::{
+    Code, CountryCode, Email, HeadUrl, Nickname, Password, Phone, Target, Username,
+};
 use crate::{now, secret};
 
 /// Registration with a phone code (seed 000).
@@ -30,13 +32,21 @@ impl Identity {
     #[tracing::instrument(skip(self, new))]
     pub async fn register(&self, new: NewAccount) -> Result<User> {
         let store = self.store();
-        if store.user_by_username(new.project, new.username.as_str()).await?.is_some() {
+        if store
+            .user_by_username(new.project, new.username.as_str())
+            .await?
+            .is_some()
+        {
             return Err(DomainError::UsernameTaken);
         }
         let target = Target::Phone(new.phone.clone());
         self.spend_code(new.project, &target, &[CodePurpose::Register], &new.code)
             .await?;
-        if store.user_by_phone(new.project, new.phone.as_str()).await?.is_some() {
+        if store
+            .user_by_phone(new.project, new.phone.as_str())
+            .await?
+            .is_some()
+        {
             return Err(DomainError::PhoneTaken);
         }
         let password_hash = self.inner.hasher.hash(new.password.expose()).await?;
@@ -84,13 +94,25 @@ impl Identity {
     /// account's own phone (or e-mail, for an account without a phone), and
     /// ends every other session of the account.
     #[tracing::instrument(skip(self, session, code, password), fields(user = session.user_id))]
-    pub async fn change_password(&self, session: &Session, code: &Code, password: &Password) -> Result<()> {
+    pub async fn change_password(
+        &self,
+        session: &Session,
+        code: &Code,
+        password: &Password,
+    ) -> Result<()> {
         let user = self.user(session).await?;
         let target = own_target(&user)?;
-        self.spend_code(session.project_id, &target, &[CodePurpose::ChangePassword], code)
-            .await?;
+        self.spend_code(
+            session.project_id,
+            &target,
+            &[CodePurpose::ChangePassword],
+            code,
+        )
+        .await?;
         let hash = self.inner.hasher.hash(password.expose()).await?;
-        self.store().set_password(user.id, &hash, Some(session.id)).await?;
+        self.store()
+            .set_password(user.id, &hash, Some(session.id))
+            .await?;
         Ok(())
     }
 
@@ -164,5 +186,8 @@ fn own_target(user: &User) -> Result<Target> {
     if let Some(e) = user.email.as_deref() {
         return Email::parse("email", e).map(Target::Email);
     }
-    Err(DomainError::invalid("account", "the account has no phone number or e-mail address"))
+    Err(DomainError::invalid(
+        "account",
+        "the account has no phone number or e-mail address",
+    ))
 }

@@ -38,15 +38,23 @@ impl Identity {
         {
             return Err(DomainError::TooManyRequests);
         }
-        if store.count_sends(req.project, &target, now - Duration::days(1)).await? >= policy.code_sends_per_day {
+        if store
+            .count_sends(req.project, &target, now - Duration::days(1))
+            .await?
+            >= policy.code_sends_per_day
+        {
             return Err(DomainError::TooManyRequests);
         }
-        if store.count_sends_from(&req.client_addr, now - Duration::hours(1)).await?
+        if store
+            .count_sends_from(&req.client_addr, now - Duration::hours(1))
+            .await?
             >= policy.code_sends_per_address_hour
         {
             return Err(DomainError::TooManyRequests);
         }
-        let send_id = store.record_send(req.project, &target, &req.client_addr, now).await?;
+        let send_id = store
+            .record_send(req.project, &target, &req.client_addr, now)
+            .await?;
 
         let code = secret::digits(6);
         let minutes = policy.code_ttl.num_minutes().max(1);
@@ -91,18 +99,23 @@ impl Identity {
         client_addr: String,
     ) -> Result<()> {
         let user = self.user(session).await?;
-        let country_code = CountryCode::parse("countryCode", &user.country_code).unwrap_or_default();
+        let country_code =
+            CountryCode::parse("countryCode", &user.country_code).unwrap_or_default();
         let target = match channel {
             Channel::Sms => user
                 .phone
                 .as_deref()
                 .map(|p| Phone::parse("phone", p).map(Target::Phone))
-                .ok_or_else(|| DomainError::invalid("channel", "the account has no phone number"))??,
+                .ok_or_else(|| {
+                    DomainError::invalid("channel", "the account has no phone number")
+                })??,
             Channel::Email => user
                 .email
                 .as_deref()
                 .map(|e| crate::values::Email::parse("email", e).map(Target::Email))
-                .ok_or_else(|| DomainError::invalid("channel", "the account has no e-mail address"))??,
+                .ok_or_else(|| {
+                    DomainError::invalid("channel", "the account has no e-mail address")
+                })??,
         };
         self.send_code(CodeRequest {
             project: session.project_id,
@@ -125,7 +138,13 @@ impl Identity {
     ) -> Result<()> {
         let store = self.store();
         let live = store
-            .live_code(project, &target.key(), purposes, now(), self.policy().code_max_attempts)
+            .live_code(
+                project,
+                &target.key(),
+                purposes,
+                now(),
+                self.policy().code_max_attempts,
+            )
             .await?
             .ok_or(DomainError::WrongCode)?;
         if !secret::equal(&code_hash(&live.salt, code.expose()), &live.code_hash) {

@@ -2,7 +2,9 @@
 
 use super::{Identity, TOKEN_RANDOM_LEN, token_hash};
 use crate::error::{DomainError, Result};
-use crate::model::{CodePurpose, NewSession, NewUser, Platform, ProjectId, TerminalId, TerminalInfo, User};
+use crate::model::{
+    CodePurpose, NewSession, NewUser, Platform, ProjectId, TerminalId, TerminalInfo, User,
+};
 use crate::store::StoreResult;
 use crate::values::{Code, CountryCode, LoginName, Password, Phone, Target};
 use crate::{StoreError, now, secret};
@@ -53,7 +55,11 @@ impl Identity {
         }
         let user = self.find_by_login(login.project, &login.name).await?;
         let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
-        let ok = self.inner.hasher.verify(login.password.expose(), hash).await?;
+        let ok = self
+            .inner
+            .hasher
+            .verify(login.password.expose(), hash)
+            .await?;
         let user = match user {
             Some(user) if ok => user,
             _ => {
@@ -63,7 +69,10 @@ impl Identity {
         };
         if login.check_terminal {
             let known = match &login.terminal {
-                Some(t) => store.terminal_by_device_no(user.id, &t.device_no).await?.is_some(),
+                Some(t) => store
+                    .terminal_by_device_no(user.id, &t.device_no)
+                    .await?
+                    .is_some(),
                 None => !login.platform.is_mobile(),
             };
             if !known {
@@ -71,7 +80,8 @@ impl Identity {
             }
         }
         store.clear_login_failures(login.project, &key).await?;
-        self.open_session(user, login.platform, login.terminal.as_ref()).await
+        self.open_session(user, login.platform, login.terminal.as_ref())
+            .await
     }
 
     /// Logs in with a code of purpose `Register` sent to the phone, creating
@@ -79,10 +89,18 @@ impl Identity {
     #[tracing::instrument(skip(self, login), fields(platform = login.platform.id()))]
     pub async fn code_login(&self, login: CodeLogin) -> Result<String> {
         let target = Target::Phone(login.phone.clone());
-        self.spend_code(login.project, &target, &[CodePurpose::Register], &login.code)
-            .await?;
+        self.spend_code(
+            login.project,
+            &target,
+            &[CodePurpose::Register],
+            &login.code,
+        )
+        .await?;
         let store = self.store();
-        let user = match store.user_by_phone(login.project, login.phone.as_str()).await? {
+        let user = match store
+            .user_by_phone(login.project, login.phone.as_str())
+            .await?
+        {
             Some(user) => user,
             None => {
                 let phone = login.phone.as_str();
@@ -111,7 +129,8 @@ impl Identity {
                 }
             }
         };
-        self.open_session(user, login.platform, login.terminal.as_ref()).await
+        self.open_session(user, login.platform, login.terminal.as_ref())
+            .await
     }
 
     /// Records the terminal (if any) and the login time, and stores a new
@@ -126,7 +145,12 @@ impl Identity {
         let policy = self.policy();
         let now = now();
         let terminal_id: Option<TerminalId> = match terminal {
-            Some(info) => Some(store.upsert_terminal(user.id, info, platform, now).await?.id),
+            Some(info) => Some(
+                store
+                    .upsert_terminal(user.id, info, platform, now)
+                    .await?
+                    .id,
+            ),
             None => None,
         };
         let random = secret::alphanumeric(TOKEN_RANDOM_LEN);
@@ -152,7 +176,11 @@ impl Identity {
         Ok(format!("{}|{random}", session.id))
     }
 
-    pub(crate) async fn find_by_login(&self, project: ProjectId, name: &LoginName) -> StoreResult<Option<User>> {
+    pub(crate) async fn find_by_login(
+        &self,
+        project: ProjectId,
+        name: &LoginName,
+    ) -> StoreResult<Option<User>> {
         let store = self.store();
         match name {
             LoginName::Phone(p) => store.user_by_phone(project, p.as_str()).await,

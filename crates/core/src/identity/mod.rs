@@ -20,10 +20,6 @@ use crate::policy::Policy;
 use crate::store::Store;
 use crate::{now, secret};
 
-
-
-
-
 /// Length of the random part of a session token (about 238 bits).
 const TOKEN_RANDOM_LEN: usize = 40;
 /// A session's last-seen time is written at most this often.
@@ -101,7 +97,11 @@ impl Identity {
     /// expired token answers [`DomainError::Unauthenticated`].
     pub async fn authenticate(&self, token: &str) -> Result<Session> {
         let (id, random) = parse_token(token).ok_or(DomainError::Unauthenticated)?;
-        let session = self.store().session(id).await?.ok_or(DomainError::Unauthenticated)?;
+        let session = self
+            .store()
+            .session(id)
+            .await?
+            .ok_or(DomainError::Unauthenticated)?;
         if !secret::equal(&token_hash(random), &session.token_hash) {
             return Err(DomainError::Unauthenticated);
         }
@@ -140,7 +140,8 @@ impl Identity {
 fn parse_token(token: &str) -> Option<(i64, &str)> {
     let (id, random) = token.trim().split_once('|')?;
     let id = id.parse::<i64>().ok()?;
-    (random.len() == TOKEN_RANDOM_LEN && random.bytes().all(|b| b.is_ascii_alphanumeric())).then_some((id, random))
+    (random.len() == TOKEN_RANDOM_LEN && random.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then_some((id, random))
 }
 
 fn token_hash(random: &str) -> String {

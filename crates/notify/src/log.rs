@@ -1,0 +1,175 @@
+//! The log provider: one log line per message without the code, and the
+//! whole message appended to an outbox file, one JSON object per line.
+
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use thingstead_core::notify::{Message, SendError, Sender};
+use tokio::io::AsyncWriteExt;
+use tokio::sync::Mutex;
+
+/// The outbox's file name inside the data directory.
+pub const OUTBOX_FILE: &str = "outbox.jsonl";
+
+/// One line of the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// RFC 3339, UTC.
+    pub at: String,
+    /// `sms` or `email`.
+    pub channel: String,
+    pub to: String,
+    pub purpose: String,
+    pub code: String,
+    pub text: String,
+}
+
+impl OutboxEntry {
+    fn of(message: &Message) -> Self {
+        OutboxEntry {
+            at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            channel: message.channel.as_str().to_owned(),
+            to: message.to.clone(),
+            purpose: message.purpose.as_str().to_owned(),
+            code: message.code.clone(),
+            text: message.text.clone(),
+        }
+    }
+}
+
+/// Writes messages to the log and the outbox instead of sending them.
+pub struct LogSender {
+    path: PathBuf,
+    file: Mutex<tokio::fs::File>,
+}
+
+impl LogSender {
+    /// Opens (creating if needed, readable by the owner only) the outbox at
+    /// `path` for appending.
+    pub fn open(path: &Path) -> Result<Self, String> {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(|e| {
+                format!(
+                    "cannot open the outbox {}: {e}; check --data-dir",
+                    path.display()
+                )
+            })?;
+        Ok(LogSender {
+            path: path.to_owned(),
+            file: Mutex::new(tokio::fs::File::from_std(file)),
+        })
+    }
+
+    /// Where the outbox is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+#[async_trait]
+impl Sender for LogSender {
+    async fn send(&self, message: &Message) -> Result<(), SendError> {
+        let mut line =
+            serde_json::to_vec(&OutboxEntry::of(message)).map_err(|e| SendError(e.to_string()))?;
+        line.push(b'\n');
+        {
+            let mut file = self.file.lock().await;
+            let written = async {
+                file.write_all(&line).await?;
+                file.flush().await
+            }
+            .await;
+            if let Err(e) = written {
+                tracing::error!(error = %e, outbox = %self.path.display(), "cannot write to the outbox");
+                return Err(SendError(format!("cannot write to the outbox: {e}")));
+            }
+        }
+        tracing::info!(
+            channel = message.channel.as_str(),
+            to = %crate::mask(&message.to),
+            purpose = message.purpose.as_str(),
+            outbox = %self.path.display(),
+            "verification message not sent (log provider); the full message is in the outbox"
+        );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use thingstead_core::model::CodePurpose;
+    use thingstead_core::notify::Channel;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("thingstead-notify-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn message(to: &str, code: &str) -> Message {
+        Message {
+            channel: Channel::Sms,
+            to: to.into(),
+            country_code: "+86".into(),
+            purpose: CodePurpose::ResetPassword,
+            code: code.into(),
+            text: format!("Your code is {code}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn writes_lines_that_parse_back() {
+        let dir = temp_dir("log");
+        let path = dir.join(OUTBOX_FILE);
+        let sender = std::sync::Arc::new(LogSender::open(&path).unwrap());
+        sender
+            .send(&message("13800000000", "123456"))
+            .await
+            .unwrap();
+
+        // Concurrent sends never interleave.
+        let tasks: Vec<_> = (0..20)
+            .map(|i| {
+                let s = sender.clone();
+                tokio::spawn(async move {
+                    s.send(&message(&format!("1390000{i:04}"), &format!("{i:06}")))
+                        .await
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+
+        let text = std::fs::read_to_string(&path).unwrap();
+        let entries: Vec<OutboxEntry> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(entries.len(), 21);
+        let first = &entries[0];
+        assert_eq!(first.channel, "sms");
+        assert_eq!(first.to, "13800000000");
+        assert_eq!(first.purpose, "reset_password");
+        assert_eq!(first.code, "123456");
+        assert_eq!(first.text, "Your code is 123456");
+        assert!(chrono::DateTime::parse_from_rfc3339(&first.at).is_ok());
+
+        // A reopened outbox appends.
+        drop(sender);
+        let again = LogSender::open(&path).unwrap();
+        again.send(&message("13800000001", "654321")).await.unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 22);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

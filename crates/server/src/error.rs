@@ -1,0 +1,87 @@
+//! Why the server could not start: one sentence naming the problem and the
+//! setting that fixes it, printed as is by `main`.
+
+use std::io;
+use std::path::Path;
+
+/// A start-up failure. Its `Display` is the whole message for the operator.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// A configuration value is wrong; the message names the key.
+    #[error("bad configuration: {0}")]
+    Config(String),
+    /// The data directory cannot be created or written.
+    #[error(
+        "the data directory {path} is not usable: {reason}; choose another with --data-dir or THINGSTEAD_DATA_DIR"
+    )]
+    DataDir { path: String, reason: String },
+    /// The database cannot be reached, opened or migrated.
+    #[error(
+        "cannot {action} the database {url}: {reason}; fix --database-url or THINGSTEAD_DATABASE_URL"
+    )]
+    Database {
+        action: &'static str,
+        /// Without credentials.
+        url: String,
+        reason: String,
+    },
+    /// The HTTP listener cannot be bound.
+    #[error(
+        "cannot listen on {addr}: {reason}; choose another with --http-listen or THINGSTEAD_HTTP_LISTEN"
+    )]
+    Listen { addr: String, reason: String },
+    /// The HTTP server stopped by itself.
+    #[error("the HTTP server stopped: {0}")]
+    Serve(String),
+}
+
+impl StartError {
+    pub(crate) fn data_dir(path: &Path, e: &io::Error) -> Self {
+        StartError::DataDir {
+            path: path.display().to_string(),
+            reason: io_reason(e),
+        }
+    }
+
+    pub(crate) fn listen(addr: &str, e: &io::Error) -> Self {
+        StartError::Listen {
+            addr: addr.to_owned(),
+            reason: io_reason(e),
+        }
+    }
+}
+
+/// An I/O error in words, without the `(os error N)` suffix.
+pub(crate) fn io_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::AddrInUse => "address already in use".into(),
+        io::ErrorKind::AddrNotAvailable => "address not available on this machine".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        io::ErrorKind::NotFound => "not found".into(),
+        io::ErrorKind::ReadOnlyFilesystem => "read-only file system".into(),
+        io::ErrorKind::StorageFull => "no space left on device".into(),
+        io::ErrorKind::AlreadyExists => "a file is in the way".into(),
+        io::ErrorKind::NotADirectory => "a path component is not a directory".into(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_lowercase(),
+                None => text,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listen_error_is_one_sentence() {
+        let e = StartError::listen("0.0.0.0:8080", &io::Error::from(io::ErrorKind::AddrInUse));
+        assert_eq!(
+            e.to_string(),
+            "cannot listen on 0.0.0.0:8080: address already in use; choose another with --http-listen or THINGSTEAD_HTTP_LISTEN"
+        );
+    }
+}

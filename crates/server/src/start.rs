@@ -1,0 +1,310 @@
+//! Starting and stopping the server: data directory, database, first-start
+//! credentials, services, and the HTTP listener.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use thingstead_core::bootstrap::{self, InitialCredentials};
+use thingstead_core::password::PasswordHasher;
+use thingstead_core::store::{FileStore, Store};
+use thingstead_core::uploads::Uploads;
+use thingstead_core::{Identity, StoreError};
+use thingstead_http::AppState;
+use thingstead_store::{Db, LocalFiles};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::{Settings, redact_url};
+use crate::error::StartError;
+
+/// Written on first start, next to the database, readable by the owner only.
+pub const CREDENTIALS_FILE: &str = "initial-credentials.json";
+/// How long a graceful shutdown waits for requests in flight.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long connecting to the database may take at start.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Argon2id lanes per hash.
+const ARGON2_PARALLELISM: u32 = 1;
+
+/// A server that is accepting requests.
+pub struct RunningServer {
+    http_addr: SocketAddr,
+    public_url: String,
+    data_dir: PathBuf,
+    credentials: Option<InitialCredentials>,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl std::fmt::Debug for RunningServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningServer")
+            .field("http_addr", &self.http_addr)
+            .field("public_url", &self.public_url)
+            .field("data_dir", &self.data_dir)
+            .field("first_start", &self.credentials.is_some())
+            .finish()
+    }
+}
+
+impl RunningServer {
+    /// The address the HTTP listener is bound to (the real port for port 0).
+    pub fn http_addr(&self) -> SocketAddr {
+        self.http_addr
+    }
+
+    /// The base URL put into links, without a trailing slash.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The credentials created by this start: `Some` only on the first start
+    /// of a database.
+    pub fn credentials(&self) -> Option<&InitialCredentials> {
+        self.credentials.as_ref()
+    }
+
+    /// Stops accepting connections, lets requests in flight finish (at most
+    /// [`DRAIN_TIMEOUT`]), and returns when the server has stopped. An error
+    /// of the server is logged.
+    pub async fn shutdown(mut self) {
+        if let Err(e) = self.stop_and_drain().await {
+            tracing::error!(error = %e, "the HTTP server stopped with an error");
+        }
+    }
+
+    async fn stop_and_drain(&mut self) -> std::io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match tokio::time::timeout(DRAIN_TIMEOUT, &mut self.task).await {
+            Ok(joined) => joined.map_err(std::io::Error::other)?,
+            Err(_) => {
+                tracing::warn!(
+                    timeout_secs = DRAIN_TIMEOUT.as_secs(),
+                    "requests still running after the drain timeout; stopping anyway"
+                );
+                self.task.abort();
+                Ok(())
+            }
+        }
+    }
+
+    /// Serves until `signal` completes, then shuts down gracefully; returns
+    /// earlier if the server stops by itself (only on an error).
+    pub async fn run_until(
+        mut self,
+        signal: impl std::future::Future<Output = ()>,
+    ) -> std::io::Result<()> {
+        let ended = tokio::select! {
+            joined = &mut self.task => Some(joined),
+            () = signal => None,
+        };
+        match ended {
+            Some(joined) => joined.map_err(std::io::Error::other)?,
+            None => self.stop_and_drain().await,
+        }
+    }
+
+    /// Returns when the server stops by itself (it only does on an error).
+    pub async fn wait(mut self) -> std::io::Result<()> {
+        let _keep_running = self.stop.take();
+        (&mut self.task).await.map_err(std::io::Error::other)?
+    }
+}
+
+/// Starts the server as `settings` say and returns once it accepts requests.
+pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
+    settings.validate()?;
+    let policy = settings.policy()?;
+    let display_offset = settings.display_offset()?;
+    let (memory_kib, iterations) = settings.argon2()?;
+    let _ = rustls::crypto::ring::default_provider().install_default();
+
+    // Bound first, so that a taken port fails before anything is created.
+    // Connections that arrive meanwhile wait in the backlog.
+    let listener = tokio::net::TcpListener::bind(settings.http_listen.trim())
+        .await
+        .map_err(|e| StartError::listen(settings.http_listen.trim(), &e))?;
+    let http_addr = listener
+        .local_addr()
+        .map_err(|e| StartError::listen(settings.http_listen.trim(), &e))?;
+    let public_url = settings.public_url(http_addr)?;
+
+    let data_dir = settings.data_dir.clone();
+    prepare_data_dir(&data_dir)?;
+    let (sms, email) =
+        thingstead_notify::build(&settings.notify, &data_dir).map_err(StartError::Config)?;
+
+    let url = settings.database_url();
+    let db = open_database(&url).await?;
+    let store: Arc<dyn Store> = Arc::new(db.clone());
+
+    let hasher = PasswordHasher::new(memory_kib, iterations, ARGON2_PARALLELISM, settings.hash_concurrency())
+        .map_err(|e| StartError::Config(format!("the Argon2 parameters are not usable ({e}); check --argon2-memory-kib and --argon2-iterations")))?;
+    let credentials = bootstrap::first_start(store.as_ref(), &hasher)
+        .await
+        .map_err(|e| StartError::Database {
+            action: "initialise",
+            url: redact_url(&url),
+            reason: e.to_string(),
+        })?;
+    if let Some(creds) = &credentials {
+        announce_credentials(creds, &settings.credentials_path())?;
+    }
+
+    let uploads_dir = data_dir.join("uploads");
+    std::fs::create_dir_all(&uploads_dir).map_err(|e| StartError::data_dir(&uploads_dir, &e))?;
+    let files: Arc<dyn FileStore> = Arc::new(LocalFiles::new(uploads_dir));
+    let identity = Identity::new(store.clone(), hasher, sms, email, policy.clone());
+    let uploads = Uploads::new(store, files, policy);
+
+    let state = AppState {
+        identity,
+        uploads,
+        public_url: public_url.as_str().into(),
+        display_offset,
+    };
+    let app = crate::app::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                // A dropped sender (the RunningServer dropped) stops too.
+                let _ = stopped.await;
+            })
+            .await
+    });
+
+    tracing::info!(
+        http = %http_addr,
+        public_url = %public_url,
+        database = %db.backend_name(),
+        database_url = %redact_url(&url),
+        data_dir = %data_dir.display(),
+        "thingstead is ready"
+    );
+    Ok(RunningServer {
+        http_addr,
+        public_url,
+        data_dir,
+        credentials,
+        stop: Some(stop),
+        task,
+    })
+}
+
+/// What `thingstead migrate` did.
+#[derive(Debug, Clone)]
+pub struct Migrated {
+    pub backend: &'static str,
+    /// Without credentials.
+    pub database_url: String,
+}
+
+impl std::fmt::Display for Migrated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "migrated the {} database {} to the latest schema",
+            self.backend, self.database_url
+        )
+    }
+}
+
+/// Applies the pending migrations and nothing else.
+pub async fn migrate(settings: &Settings) -> Result<Migrated, StartError> {
+    settings.validate()?;
+    let url = settings.database_url();
+    if url.starts_with("sqlite:") {
+        prepare_data_dir(&settings.data_dir)?;
+    }
+    let db = open_database(&url).await?;
+    Ok(Migrated {
+        backend: db.backend_name(),
+        database_url: redact_url(&url),
+    })
+}
+
+/// Connects and migrates.
+async fn open_database(url: &str) -> Result<Db, StartError> {
+    let failed = |action: &'static str| {
+        move |e: StoreError| StartError::Database {
+            action,
+            url: redact_url(url),
+            reason: store_reason(&e),
+        }
+    };
+    let db = match tokio::time::timeout(CONNECT_TIMEOUT, Db::connect(url)).await {
+        Ok(connected) => connected.map_err(failed("open"))?,
+        Err(_) => {
+            return Err(StartError::Database {
+                action: "open",
+                url: redact_url(url),
+                reason: format!("no answer within {} seconds", CONNECT_TIMEOUT.as_secs()),
+            });
+        }
+    };
+    db.migrate().await.map_err(failed("migrate"))?;
+    Ok(db)
+}
+
+fn store_reason(e: &StoreError) -> String {
+    match e {
+        StoreError::Backend(reason) => reason.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Creates the data directory and proves it writable with a probe file.
+fn prepare_data_dir(dir: &Path) -> Result<(), StartError> {
+    std::fs::create_dir_all(dir).map_err(|e| StartError::data_dir(dir, &e))?;
+    let probe = dir.join(format!(".write-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"probe").map_err(|e| StartError::data_dir(dir, &e))?;
+    std::fs::remove_file(&probe).map_err(|e| StartError::data_dir(dir, &e))?;
+    Ok(())
+}
+
+/// Prints the first start's credentials once and keeps them in a file only
+/// the owner can read.
+fn announce_credentials(creds: &InitialCredentials, path: &Path) -> Result<(), StartError> {
+    let json = serde_json::to_string_pretty(creds)
+        .map_err(|e| StartError::Config(format!("cannot write the initial credentials: {e}")))?;
+    write_private(path, &json).map_err(|e| StartError::data_dir(path, &e))?;
+    tracing::info!(
+        file = %path.display(),
+        "first start: created the default project, its admin and apps; the credentials are printed once on stdout and kept in the file"
+    );
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{json}");
+    let _ = out.flush();
+    Ok(())
+}
+
+/// Writes `contents` to a new file with mode 0600. A file left by an earlier
+/// database is replaced: its credentials no longer work.
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    match std::fs::remove_file(path) {
+        Ok(()) => {
+            tracing::warn!(file = %path.display(), "replaced credentials left by an earlier database")
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.write_all(b"\n")?;
+    file.sync_all()
+}

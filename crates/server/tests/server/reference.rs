@@ -1,0 +1,94 @@
+//! The OpenAPI document and its browsable page.
+
+use serde_json::Value;
+use thingstead_testkit::TestApp;
+
+/// Every route of seeds 000 and 001, with its method.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("post", "/user/customer/user/reset/password"),
+    ("post", "/user/customer/user/register"),
+    ("get", "/user/sms/customer/user/phone/sms/code"),
+    ("get", "/user/customer/user/detail"),
+    ("get", "/user/user/property/alarm-switch"),
+    ("put", "/user/user/property/alarm-switch"),
+    ("put", "/user/customer/user/update"),
+    ("post", "/user/customer/user/provision"),
+    ("post", "/user/customer/user/login"),
+    ("post", "/v1/common/file/getUploadParams"),
+    ("post", "/v1/common/file/localUpload"),
+    ("get", "/v1/common/file/{module}/{name}"),
+    ("post", "/v1/common/sendValidationCode"),
+    ("post", "/v1/common/sendValidationCodeAuth"),
+    ("post", "/v1/user/pwdLogin"),
+    ("post", "/v1/user/codeLogin"),
+    ("post", "/v1/user/resetPassword"),
+    ("post", "/v1/user/changePassword"),
+    ("post", "/v1/user/updateUserInfo"),
+    ("post", "/v1/user/detail"),
+    ("post", "/v1/user/getBindMobileDevice"),
+    ("post", "/v1/user/unbindMobileDevice"),
+];
+
+/// Whether a reply is some dialect's "no such route".
+fn is_unrouted(status: u16, body: &Value) -> bool {
+    status == 404 && body.to_string().contains("no such endpoint")
+}
+
+pub async fn openapi_lists_every_route(app: TestApp) {
+    let doc = app.get("/openapi.json", &[]).await;
+    assert_eq!(doc.status, 200);
+    assert!(
+        doc.body["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc.body["openapi"]
+    );
+    let paths = doc.body["paths"].as_object().unwrap();
+    // Every seed route is documented.
+    for (method, path) in ROUTES {
+        assert!(
+            paths.get(*path).and_then(|p| p.get(*method)).is_some(),
+            "{method} {path} missing from /openapi.json"
+        );
+    }
+    // Every documented route is served, and is a seed route.
+    let mut documented = 0;
+    for (path, item) in paths {
+        for method in item.as_object().unwrap().keys() {
+            if !["get", "post", "put", "delete", "patch"].contains(&method.as_str()) {
+                continue;
+            }
+            documented += 1;
+            assert!(
+                ROUTES.contains(&(method.as_str(), path.as_str())),
+                "{method} {path} is documented but not a seed route"
+            );
+            let url = app.url(
+                &path
+                    .replace("{module}", "avatar")
+                    .replace("{name}", "x.png"),
+            );
+            let req = app
+                .http
+                .request(method.to_uppercase().parse().unwrap(), url);
+            let r = app.send(req).await;
+            assert!(
+                !is_unrouted(r.status, &r.body) || path.contains('{'),
+                "{method} {path} is documented but not served"
+            );
+        }
+    }
+    assert_eq!(documented, ROUTES.len());
+    // And an undocumented route is not served.
+    let r = app
+        .post("/v1/user/logoutEverything", serde_json::json!({}), &[])
+        .await;
+    assert!(is_unrouted(r.status, &r.body));
+}
+
+pub async fn swagger_ui_is_served_locally(app: TestApp) {
+    let r = app.http.get(app.url("/docs/")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.to_lowercase().contains("swagger"), "{html}");
+    assert!(!html.contains("cdn."), "assets come from this server");
+}

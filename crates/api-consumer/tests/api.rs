@@ -1,5 +1,7 @@
 //! Seed 000 driven over HTTP as a phone app would, on SQLite and PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use serde_json::{Value, json};
 use thingstead_testkit::{TestApp, on_both_backends};
 

@@ -1,5 +1,7 @@
 //! Seed 001 driven over HTTP as the lock app would, on SQLite and PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 mod uploads;
 

@@ -2,6 +2,8 @@
 //! failures at start, shutdown and logs. In-process where it can be, as a
 //! real process where exit codes and output are the point.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod process;
 mod reference;
 

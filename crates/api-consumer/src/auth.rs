@@ -3,14 +3,14 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use thingstead_core::DomainError;
-use thingstead_core::model::Session;
+use thingstead_core::model::{Session, User};
 use thingstead_http::AppState;
 
 use crate::envelope::ApiError;
 
 /// The session named by the `token` header (an `Authorization: Bearer`
 /// header is accepted too).
-pub struct Authed(pub Session);
+pub struct Authed(pub Session, pub User);
 
 impl FromRequestParts<AppState> for Authed {
     type Rejection = ApiError;
@@ -22,6 +22,7 @@ impl FromRequestParts<AppState> for Authed {
         let token = thingstead_http::header(parts, "token")
             .or_else(|| thingstead_http::bearer(parts))
             .ok_or(ApiError(DomainError::Unauthenticated))?;
-        Ok(Authed(state.identity.authenticate(token).await?))
+        let p = state.identity.authenticate(token).await?;
+        Ok(Authed(p.session, p.user))
     }
 }

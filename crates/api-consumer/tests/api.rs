@@ -649,3 +649,30 @@ async fn provider_failure_spends_nothing(app: TestApp) {
         assert_eq!(r.body["code"], 503);
     }
 }
+
+on_both_backends!(short_lived, json!({"session_idle_app_secs": 1, "code_ttl_secs": 1}) =>
+    idle_sessions_and_old_codes_expire,
+);
+
+async fn idle_sessions_and_old_codes_expire(app: TestApp) {
+    let token = register_and_login_with(&app, "13800000017", "olivia").await;
+    let t = [("token", token.as_str())];
+    assert_eq!(app.get("/user/customer/user/detail", &t).await.status, 200);
+    assert_eq!(send_code(&app, "13800000018", 1).await["code"], 200);
+    let code = app.last_code("13800000018");
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let r = app.get("/user/customer/user/detail", &t).await;
+    assert_eq!(
+        (r.status, r.body["code"].as_i64()),
+        (401, Some(401)),
+        "idle session expired"
+    );
+    let r = app
+        .post(
+            "/user/customer/user/register",
+            json!({"clientKey": app.client_key(), "phone": "13800000018", "username": "pia", "password": PW, "verifyCode": code}),
+            &[],
+        )
+        .await;
+    assert_eq!(r.body["code"], 1002, "expired code");
+}

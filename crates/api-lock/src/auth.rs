@@ -3,14 +3,14 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use thingstead_core::DomainError;
-use thingstead_core::model::Session;
+use thingstead_core::model::{Session, User};
 use thingstead_http::AppState;
 
 use crate::envelope::ApiError;
 
 /// The session named by `Authorization: Bearer <token>` (a `token` header is
 /// accepted too).
-pub struct Authed(pub Session);
+pub struct Authed(pub Session, pub User);
 
 impl FromRequestParts<AppState> for Authed {
     type Rejection = ApiError;
@@ -22,7 +22,8 @@ impl FromRequestParts<AppState> for Authed {
         let token = thingstead_http::bearer(parts)
             .or_else(|| thingstead_http::header(parts, "token"))
             .ok_or(ApiError(DomainError::Unauthenticated))?;
-        Ok(Authed(state.identity.authenticate(token).await?))
+        let p = state.identity.authenticate(token).await?;
+        Ok(Authed(p.session, p.user))
     }
 }
 
@@ -41,7 +42,9 @@ impl FromRequestParts<AppState> for MaybeAuthed {
             thingstead_http::bearer(parts).or_else(|| thingstead_http::header(parts, "token"));
         match token {
             None => Ok(MaybeAuthed(None)),
-            Some(t) => Ok(MaybeAuthed(Some(state.identity.authenticate(t).await?))),
+            Some(t) => Ok(MaybeAuthed(Some(
+                state.identity.authenticate(t).await?.session,
+            ))),
         }
     }
 }

@@ -43,6 +43,8 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    // reqwest is built without a default TLS provider in this workspace.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     match Cli::parse().command {
         Command::Identity {
             base,

@@ -54,6 +54,8 @@ pub trait UserStore: Send + Sync {
 pub trait SessionStore: Send + Sync {
     async fn insert_session(&self, session: NewSession) -> StoreResult<Session>;
     async fn session(&self, id: SessionId) -> StoreResult<Option<Session>>;
+    /// The session and its account, in one query.
+    async fn session_with_user(&self, id: SessionId) -> StoreResult<Option<(Session, User)>>;
     async fn touch_session(&self, id: SessionId, at: Time) -> StoreResult<()>;
     async fn delete_session(&self, id: SessionId) -> StoreResult<()>;
     async fn terminal_by_device_no(

@@ -6,12 +6,12 @@ use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use thingstead_core::Time;
 use thingstead_core::model::{
-    NewSession, Platform, Session, SessionId, Terminal, TerminalId, TerminalInfo, UserId,
+    NewSession, Platform, Session, SessionId, Terminal, TerminalId, TerminalInfo, User, UserId,
 };
 use thingstead_core::store::{SessionStore, StoreResult};
 
 use crate::convert::{self, ms, platform_id};
-use crate::entity::{session, terminal};
+use crate::entity::{session, terminal, user};
 use crate::{Db, db_err};
 
 #[async_trait]
@@ -42,6 +42,18 @@ impl SessionStore for Db {
             .map_err(db_err)?
             .map(convert::session)
             .transpose()
+    }
+
+    async fn session_with_user(&self, id: SessionId) -> StoreResult<Option<(Session, User)>> {
+        let row = session::Entity::find_by_id(id)
+            .find_also_related(user::Entity)
+            .one(self.reader())
+            .await
+            .map_err(db_err)?;
+        match row {
+            Some((s, Some(u))) => Ok(Some((convert::session(s)?, convert::user(u)?))),
+            _ => Ok(None),
+        }
     }
 
     async fn touch_session(&self, id: SessionId, at: Time) -> StoreResult<()> {

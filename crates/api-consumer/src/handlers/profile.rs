@@ -18,8 +18,7 @@ type Json<T> = thingstead_http::DialectJson<T, Consumer>;
     params(("token" = String, Header, description = "session token")),
     responses((status = 200, body = Envelope<UserDetail>)))]
 #[tracing::instrument(skip_all)]
-pub async fn detail(State(s): State<AppState>, Authed(session): Authed) -> Result<Response> {
-    let user = s.identity.user(&session).await?;
+pub async fn detail(State(s): State<AppState>, Authed(_session, user): Authed) -> Result<Response> {
     let created = user.created_at.with_timezone(&s.display_offset);
     Ok(ok(UserDetail {
         id: user.id,
@@ -36,8 +35,7 @@ pub async fn detail(State(s): State<AppState>, Authed(session): Authed) -> Resul
     params(("token" = String, Header, description = "session token")),
     responses((status = 200, body = Envelope<String>)))]
 #[tracing::instrument(skip_all)]
-pub async fn alarm_switch(State(s): State<AppState>, Authed(session): Authed) -> Result<Response> {
-    let user = s.identity.user(&session).await?;
+pub async fn alarm_switch(Authed(_session, user): Authed) -> Result<Response> {
     Ok(ok(if user.alarm_switch { "on" } else { "off" }))
 }
 
@@ -48,7 +46,7 @@ pub async fn alarm_switch(State(s): State<AppState>, Authed(session): Authed) ->
 #[tracing::instrument(skip_all)]
 pub async fn set_alarm_switch(
     State(s): State<AppState>,
-    Authed(session): Authed,
+    Authed(session, _user): Authed,
     DialectJson(body, _): Json<AlarmSwitchBody>,
 ) -> Result<Response> {
     let on = match required("value", body.value)?.trim() {
@@ -67,7 +65,7 @@ pub async fn set_alarm_switch(
 #[tracing::instrument(skip_all)]
 pub async fn update(
     State(s): State<AppState>,
-    Authed(session): Authed,
+    Authed(session, _user): Authed,
     DialectJson(body, _): Json<UpdateBody>,
 ) -> Result<Response> {
     let nickname = Nickname::parse("nickName", &required("nickName", body.nick_name)?)?;
@@ -90,7 +88,7 @@ pub async fn update(
 #[tracing::instrument(skip_all)]
 pub async fn provision(
     State(s): State<AppState>,
-    Authed(session): Authed,
+    Authed(session, _user): Authed,
     DialectJson(body, _): Json<ProvisionBody>,
 ) -> Result<Response> {
     let LooseInt(kind) = required("provisionType", body.provision_type)?;

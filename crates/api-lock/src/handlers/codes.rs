@@ -58,7 +58,7 @@ pub async fn send(
 pub async fn send_auth(
     State(s): State<AppState>,
     ClientAddr(addr): ClientAddr,
-    Authed(session): Authed,
+    Authed(session, _user): Authed,
     DialectJson(body, _): Json<SendCodeAuthBody>,
 ) -> Result<Response> {
     let channel = channel(body.channel)?;

@@ -16,7 +16,7 @@ use crate::envelope::{Empty, Envelope, Json, Result, done, ok};
 #[tracing::instrument(skip_all)]
 pub async fn list(
     State(s): State<AppState>,
-    Authed(session): Authed,
+    Authed(session, _user): Authed,
     DialectJson(body, _): Json<BindDevicesBody>,
 ) -> Result<Response> {
     let mut terminals = s.identity.terminals(&session).await?;
@@ -48,7 +48,7 @@ pub async fn list(
 #[tracing::instrument(skip_all)]
 pub async fn unbind(
     State(s): State<AppState>,
-    Authed(session): Authed,
+    Authed(session, _user): Authed,
     DialectJson(body, _): Json<UnbindDeviceBody>,
 ) -> Result<Response> {
     let LooseInt(id) = required("id", body.id)?;

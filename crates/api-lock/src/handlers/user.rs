@@ -16,8 +16,7 @@ use crate::envelope::{Empty, Envelope, Json, Result, done, ok};
     params(("Authorization" = String, Header, description = "Bearer <token>")),
     responses((status = 200, body = Envelope<UserDetail>)))]
 #[tracing::instrument(skip_all)]
-pub async fn detail(State(s): State<AppState>, Authed(session): Authed) -> Result<Response> {
-    let user = s.identity.user(&session).await?;
+pub async fn detail(State(s): State<AppState>, Authed(_session, user): Authed) -> Result<Response> {
     let fmt = |t: thingstead_core::Time| {
         t.with_timezone(&s.display_offset)
             .format("%Y-%m-%d %H:%M:%S")
@@ -44,7 +43,7 @@ pub async fn detail(State(s): State<AppState>, Authed(session): Authed) -> Resul
 #[tracing::instrument(skip_all)]
 pub async fn change_password(
     State(s): State<AppState>,
-    Authed(session): Authed,
+    Authed(session, _user): Authed,
     DialectJson(body, _): Json<ChangePasswordBody>,
 ) -> Result<Response> {
     let code = code("verificationCode", body.verification_code)?;
@@ -62,7 +61,7 @@ pub async fn change_password(
 #[tracing::instrument(skip_all)]
 pub async fn update_user_info(
     State(s): State<AppState>,
-    Authed(session): Authed,
+    Authed(session, _user): Authed,
     DialectJson(body, _): Json<UpdateUserInfoBody>,
 ) -> Result<Response> {
     if let Some(phone) = body.phone {

@@ -25,6 +25,13 @@ const TOKEN_RANDOM_LEN: usize = 40;
 /// A session's last-seen time is written at most this often.
 const TOUCH_EVERY_SECS: i64 = 60;
 
+/// A logged-in caller: the session and its account as they were read.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub session: Session,
+    pub user: User,
+}
+
 /// The identity service. Cheap to clone.
 #[derive(Clone)]
 pub struct Identity {
@@ -95,11 +102,11 @@ impl Identity {
 
     /// The live session a token names. Any malformed, unknown, foreign or
     /// expired token answers [`DomainError::Unauthenticated`].
-    pub async fn authenticate(&self, token: &str) -> Result<Session> {
+    pub async fn authenticate(&self, token: &str) -> Result<Principal> {
         let (id, random) = parse_token(token).ok_or(DomainError::Unauthenticated)?;
-        let session = self
+        let (session, user) = self
             .store()
-            .session(id)
+            .session_with_user(id)
             .await?
             .ok_or(DomainError::Unauthenticated)?;
         if !secret::equal(&token_hash(random), &session.token_hash) {
@@ -114,7 +121,7 @@ impl Identity {
         if (now - session.last_seen_at).num_seconds() >= TOUCH_EVERY_SECS {
             self.store().touch_session(session.id, now).await?;
         }
-        Ok(session)
+        Ok(Principal { session, user })
     }
 
     /// The account behind a session.

@@ -96,6 +96,7 @@ impl IntoResponse for ApiError {
             E::UnknownClient => fail(StatusCode::OK, UNKNOWN_CLIENT, msg),
             E::WrongCode | E::BadTicket => fail(StatusCode::OK, WRONG_CODE, msg),
             E::PhoneTaken => fail(StatusCode::OK, PHONE_TAKEN, msg),
+            E::Conflict(_) | E::InUse(_) => fail(StatusCode::CONFLICT, 409, msg),
             E::UsernameTaken => fail(StatusCode::OK, USERNAME_TAKEN, msg),
             E::EmailTaken => fail(StatusCode::OK, EMAIL_TAKEN, msg),
             E::BadCredentials | E::NewTerminal => fail(StatusCode::OK, BAD_CREDENTIALS, msg),

@@ -92,6 +92,7 @@ impl IntoResponse for ApiError {
             E::WrongCode => fail(StatusCode::OK, WRONG_CODE, msg),
             E::BadCredentials => fail(StatusCode::OK, BAD_CREDENTIALS, msg),
             E::PhoneTaken => fail(StatusCode::OK, PHONE_TAKEN, msg),
+            E::Conflict(_) | E::InUse(_) => fail(StatusCode::CONFLICT, 409, msg),
             E::BadTicket => fail(StatusCode::OK, BAD_TICKET, msg),
             E::EmailTaken | E::UsernameTaken => fail(StatusCode::OK, ACCOUNT_TAKEN, msg),
             E::Provider => fail(StatusCode::SERVICE_UNAVAILABLE, 503, msg),

@@ -56,6 +56,14 @@ pub enum DomainError {
     /// An upload whose content is not of an accepted type.
     #[error("file type is not accepted")]
     UnsupportedMedia,
+    /// Another record already has this value; the value names the field
+    /// (`device_key`, `account`, …).
+    #[error("{0} already exists")]
+    Conflict(&'static str),
+    /// The record is still in use (a type with devices, a group with
+    /// children); the value says by what.
+    #[error("still in use by {0}")]
+    InUse(&'static str),
     /// The store failed; details are logged, never shown.
     #[error("internal error")]
     Internal,
@@ -93,6 +101,7 @@ impl From<StoreError> for DomainError {
             StoreError::Conflict("phone") => DomainError::PhoneTaken,
             StoreError::Conflict("username") => DomainError::UsernameTaken,
             StoreError::Conflict("email") => DomainError::EmailTaken,
+            StoreError::Conflict(other) => DomainError::Conflict(other),
             other => {
                 tracing::error!(error = %other, "store failure");
                 DomainError::Internal

@@ -12,6 +12,7 @@ pub mod model;
 pub mod notify;
 pub mod password;
 pub mod policy;
+pub mod project;
 pub mod secret;
 pub mod store;
 pub mod uploads;
@@ -20,6 +21,7 @@ pub mod values;
 pub use error::{DomainError, StoreError};
 pub use identity::Identity;
 pub use policy::Policy;
+pub use project::Projects;
 
 /// Timestamps are UTC everywhere in the domain.
 pub type Time = chrono::DateTime<chrono::Utc>;

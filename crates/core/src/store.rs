@@ -144,7 +144,16 @@ pub trait GrantStore: Send + Sync {
 
 /// Everything the domain needs from the database.
 #[async_trait]
-pub trait Store: ProjectStore + UserStore + SessionStore + CodeStore + GrantStore {
+pub trait Store:
+    ProjectStore
+    + UserStore
+    + SessionStore
+    + CodeStore
+    + GrantStore
+    + crate::project::access::AccessStore
+    + crate::project::devices::DeviceStore
+    + crate::project::customers::CustomerStore
+{
     /// Answers when the database answers.
     async fn ping(&self) -> StoreResult<()>;
 }

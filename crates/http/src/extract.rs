@@ -52,21 +52,20 @@ where
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
     if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         let valid = serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok();
-        return Err(Refusal::BadRequest(if valid {
-            "request body must be a JSON object".into()
+        return Err(if valid {
+            Refusal::BadRequest("request body must be a JSON object".into())
         } else {
-            "request body is not valid JSON".into()
-        }));
+            Refusal::BadJson
+        });
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        Refusal::BadRequest(describe(
-            &path,
-            &inner.to_string(),
-            inner.is_syntax() || inner.is_eof(),
-        ))
+        if inner.is_syntax() || inner.is_eof() {
+            return Refusal::BadJson;
+        }
+        Refusal::BadRequest(describe(&path, &inner.to_string(), false))
     })
 }
 
@@ -143,6 +142,7 @@ mod tests {
     fn msg(body: &str) -> String {
         match parse_json::<Body>(body.as_bytes()) {
             Err(Refusal::BadRequest(m)) => m,
+            Err(Refusal::BadJson) => Refusal::BadJson.message(),
             other => panic!("unexpected {other:?}"),
         }
     }

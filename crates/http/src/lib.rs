@@ -26,6 +26,7 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub identity: Identity,
+    pub projects: thingstead_core::Projects,
     pub uploads: Uploads,
     /// Base URL put into links, without a trailing slash.
     pub public_url: Arc<str>,
@@ -38,6 +39,8 @@ pub struct AppState {
 pub enum Refusal {
     /// The body or query could not be read; the message names the field.
     BadRequest(String),
+    /// The body is not JSON at all.
+    BadJson,
     /// No such route.
     NotFound,
     /// The route exists, but not with this method.
@@ -51,7 +54,7 @@ pub enum Refusal {
 impl Refusal {
     pub fn status(&self) -> StatusCode {
         match self {
-            Refusal::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Refusal::BadRequest(_) | Refusal::BadJson => StatusCode::BAD_REQUEST,
             Refusal::NotFound => StatusCode::NOT_FOUND,
             Refusal::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -62,6 +65,7 @@ impl Refusal {
     pub fn message(&self) -> String {
         match self {
             Refusal::BadRequest(m) => m.clone(),
+            Refusal::BadJson => "request body is not valid JSON".into(),
             Refusal::NotFound => "no such endpoint".into(),
             Refusal::MethodNotAllowed => "method not allowed for this endpoint".into(),
             Refusal::TooLarge => format!("request body is larger than {} KiB", BODY_LIMIT / 1024),

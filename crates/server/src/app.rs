@@ -34,6 +34,7 @@ pub fn api() -> (Router<AppState>, OpenApi) {
     OpenApiRouter::with_openapi(base)
         .nest("/user", thingstead_api_consumer::router())
         .nest("/v1", thingstead_api_lock::router())
+        .nest("/api/v1", thingstead_api_project::router())
         .split_for_parts()
 }
 

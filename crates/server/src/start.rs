@@ -163,11 +163,13 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
     let uploads_dir = data_dir.join("uploads");
     std::fs::create_dir_all(&uploads_dir).map_err(|e| StartError::data_dir(&uploads_dir, &e))?;
     let files: Arc<dyn FileStore> = Arc::new(LocalFiles::new(uploads_dir));
-    let identity = Identity::new(store.clone(), hasher, sms, email, policy.clone());
+    let identity = Identity::new(store.clone(), hasher.clone(), sms, email, policy.clone());
+    let projects = thingstead_core::Projects::new(store.clone(), hasher, policy.clone());
     let uploads = Uploads::new(store, files, policy);
 
     let state = AppState {
         identity,
+        projects,
         uploads,
         public_url: public_url.as_str().into(),
         display_offset,

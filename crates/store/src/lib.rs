@@ -8,8 +8,11 @@
 //! a writer with a single connection that every write and every transaction
 //! goes through. On PostgreSQL both are the same pool.
 
+mod access;
 mod codes;
 mod convert;
+mod customers;
+mod devices;
 mod entity;
 mod files;
 mod grants;

@@ -13,6 +13,9 @@ mod m0001_projects;
 mod m0002_users;
 mod m0003_codes;
 mod m0004_grants;
+mod m0005_access;
+mod m0006_devices;
+mod m0007_customers;
 
 /// Runs the schema migrations of the store, in order.
 pub struct Migrator;
@@ -25,6 +28,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_users::Migration),
             Box::new(m0003_codes::Migration),
             Box::new(m0004_grants::Migration),
+            Box::new(m0005_access::Migration),
+            Box::new(m0006_devices::Migration),
+            Box::new(m0007_customers::Migration),
         ]
     }
 }

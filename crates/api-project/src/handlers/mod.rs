@@ -1,0 +1,5 @@
+//! Seed 003 handlers, one module per part of the document.
+
+pub mod access;
+pub mod customers;
+pub mod devices;

@@ -1,0 +1,20 @@
+//! Seed 003: the ThingsCloud project HTTP API, under `/api/v1`, in the
+//! `{result, info}` envelope. Error codes are listed in
+//! docs/api/003-project.md.
+
+pub mod auth;
+pub mod envelope;
+mod handlers;
+
+use thingstead_http::AppState;
+use utoipa_axum::router::OpenApiRouter;
+
+/// The routes of seed 003, relative to `/api/v1`, with this dialect's
+/// `404 {"message": "Request invalid"}` and JSON error answers.
+pub fn router() -> OpenApiRouter<AppState> {
+    let routes = OpenApiRouter::new()
+        .merge(handlers::access::routes())
+        .merge(handlers::devices::routes())
+        .merge(handlers::customers::routes());
+    thingstead_http::finish::<envelope::Project>(routes)
+}

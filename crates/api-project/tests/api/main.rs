@@ -1,0 +1,8 @@
+//! Seed 003 driven over HTTP as a company's own servers would, on SQLite and
+//! PostgreSQL. One module per part of the document.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod access;
+mod customers;
+mod devices;

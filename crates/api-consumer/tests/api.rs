@@ -261,6 +261,13 @@ async fn code_sent_as_number_keeps_leading_zeros(app: TestApp) {
 
 async fn reset_password_ends_sessions(app: TestApp) {
     let token = register_and_login_with(&app, "13800000007", "grace").await;
+    // Used just before the reset, so that the server remembers the session.
+    assert_eq!(
+        app.get("/user/customer/user/detail", &[("token", token.as_str())])
+            .await
+            .status,
+        200
+    );
     assert_eq!(send_code(&app, "13800000007", 3).await["code"], 200);
     let code = app.last_code("13800000007");
     let r = app

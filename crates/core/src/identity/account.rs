@@ -87,6 +87,7 @@ impl Identity {
         .ok_or(DomainError::WrongCode)?;
         let hash = self.inner.hasher.hash(password.expose()).await?;
         store.set_password(user.id, &hash, None).await?;
+        self.forget_sessions_of(user.id);
         Ok(())
     }
 
@@ -113,6 +114,7 @@ impl Identity {
         self.store()
             .set_password(user.id, &hash, Some(session.id))
             .await?;
+        self.forget_sessions_of(user.id);
         Ok(())
     }
 
@@ -126,6 +128,7 @@ impl Identity {
             user.head_url = h.as_str().to_owned();
         }
         self.store().update_user(&user).await?;
+        self.forget_sessions_of(user.id);
         Ok(user)
     }
 
@@ -148,6 +151,7 @@ impl Identity {
             user.country_code = cc.as_str().to_owned();
         }
         self.store().update_user(&user).await?;
+        self.forget_sessions_of(user.id);
         Ok(user)
     }
 
@@ -156,6 +160,7 @@ impl Identity {
         let mut user = self.user(session).await?;
         user.alarm_switch = on;
         self.store().update_user(&user).await?;
+        self.forget_sessions_of(user.id);
         Ok(())
     }
 

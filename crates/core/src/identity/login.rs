@@ -173,6 +173,7 @@ impl Identity {
             .await?;
         user.last_login_at = Some(now);
         store.update_user(&user).await?;
+        self.forget_sessions_of(user.id);
         Ok(format!("{}|{random}", session.id))
     }
 

@@ -2,6 +2,7 @@
 //! provisioning codes, shared by every user-facing dialect.
 
 mod account;
+mod cache;
 mod codes;
 mod login;
 mod terminals;
@@ -44,6 +45,7 @@ struct Inner {
     sms: Arc<dyn Sender>,
     email: Arc<dyn Sender>,
     policy: Policy,
+    cache: cache::SessionCache,
 }
 
 impl Identity {
@@ -61,6 +63,7 @@ impl Identity {
                 sms,
                 email,
                 policy,
+                cache: cache::SessionCache::default(),
             }),
         }
     }
@@ -104,11 +107,19 @@ impl Identity {
     /// expired token answers [`DomainError::Unauthenticated`].
     pub async fn authenticate(&self, token: &str) -> Result<Principal> {
         let (id, random) = parse_token(token).ok_or(DomainError::Unauthenticated)?;
-        let (session, user) = self
-            .store()
-            .session_with_user(id)
-            .await?
-            .ok_or(DomainError::Unauthenticated)?;
+        let cached = self.inner.cache.get(id);
+        let principal = match cached.clone() {
+            Some(p) => p,
+            None => {
+                let (session, user) = self
+                    .store()
+                    .session_with_user(id)
+                    .await?
+                    .ok_or(DomainError::Unauthenticated)?;
+                Principal { session, user }
+            }
+        };
+        let session = &principal.session;
         if !secret::equal(&token_hash(random), &session.token_hash) {
             return Err(DomainError::Unauthenticated);
         }
@@ -116,12 +127,22 @@ impl Identity {
         let idle_deadline = session.last_seen_at + chrono::Duration::seconds(session.idle_secs);
         if now >= session.expires_at || now >= idle_deadline {
             self.store().delete_session(session.id).await?;
+            self.inner.cache.forget_user(principal.user.id);
             return Err(DomainError::Unauthenticated);
         }
         if (now - session.last_seen_at).num_seconds() >= TOUCH_EVERY_SECS {
             self.store().touch_session(session.id, now).await?;
+            self.inner.cache.forget_user(principal.user.id);
+        } else if cached.is_none() {
+            self.inner.cache.put(principal.clone());
         }
-        Ok(Principal { session, user })
+        Ok(principal)
+    }
+
+    /// Forgets what this process remembers of an account's sessions; every
+    /// change to an account or its sessions calls it.
+    pub fn forget_sessions_of(&self, user: crate::model::UserId) {
+        self.inner.cache.forget_user(user);
     }
 
     /// The account behind a session.
@@ -134,7 +155,9 @@ impl Identity {
 
     /// Ends one session (logout).
     pub async fn logout(&self, session: &Session) -> Result<()> {
-        Ok(self.store().delete_session(session.id).await?)
+        self.store().delete_session(session.id).await?;
+        self.forget_sessions_of(session.user_id);
+        Ok(())
     }
 
     /// Answers when the database answers.

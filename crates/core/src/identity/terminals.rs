@@ -16,6 +16,7 @@ impl Identity {
     /// account's terminal answers like a missing one.
     pub async fn unbind_terminal(&self, session: &Session, id: TerminalId) -> Result<()> {
         if self.store().delete_terminal(session.user_id, id).await? {
+            self.forget_sessions_of(session.user_id);
             Ok(())
         } else {
             Err(DomainError::NotFound("terminal"))

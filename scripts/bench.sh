@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs the identity benchmark against a fresh release server on this
-# machine and prints the ratios that docs/benchmarks.md records.
-#   scripts/bench.sh [seconds-per-phase]
+# Runs a benchmark against a fresh release server on this machine and
+# prints the figures that docs/benchmarks.md records.
+#   scripts/bench.sh [identity|project] [seconds-per-phase]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-10}"
+scenario="${1:-identity}"
+seconds="${2:-10}"
+case "$scenario" in identity|project) ;; *) echo "usage: $0 [identity|project] [seconds]"; exit 2 ;; esac
 
 echo "building release binaries..."
 cargo build --release -q -p thingstead-server -p thingstead-bench
@@ -25,6 +27,6 @@ done
 [ -n "$addr" ] || { echo "server did not start:"; cat "$log"; exit 1; }
 echo "server on $addr, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 
-./target/release/thingstead-bench identity --base "http://$addr" --data-dir "$data/data" --seconds "$seconds"
+./target/release/thingstead-bench "$scenario" --base "http://$addr" --data-dir "$data/data" --seconds "$seconds"
 rss_kib="$(awk '/VmRSS/ {print $2}' "/proc/$server/status")"
 echo "server resident memory after the run: $((rss_kib / 1024)) MiB"

@@ -146,3 +146,70 @@ where
         errors: errors + load.map_or(0, |l| l.errors),
     }
 }
+
+/// Latency percentiles of closed-loop requests.
+pub struct Latency {
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub rate: f64,
+    pub errors: u64,
+}
+
+/// `clients` loops sending `make` requests for `phase`, timing each.
+pub async fn latency<F>(http: &reqwest::Client, phase: Duration, clients: usize, make: F) -> Latency
+where
+    F: Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync + 'static,
+{
+    let make = Arc::new(make);
+    let start = Instant::now();
+    let deadline = start + phase;
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let http = http.clone();
+        let make = make.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut samples = Vec::new();
+            let mut errors = 0u64;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                match make(&http).send().await {
+                    Ok(r) if r.status().is_success() => {
+                        let ok = r
+                            .json::<serde_json::Value>()
+                            .await
+                            .map(|v| v["result"] == true)
+                            .unwrap_or(false);
+                        if ok {
+                            samples.push(t.elapsed());
+                        } else {
+                            errors += 1;
+                        }
+                    }
+                    _ => errors += 1,
+                }
+            }
+            (samples, errors)
+        }));
+    }
+    let mut samples = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        if let Ok((s, e)) = t.await {
+            samples.extend(s);
+            errors += e;
+        }
+    }
+    let elapsed = start.elapsed();
+    samples.sort();
+    let pct = |p: f64| {
+        samples
+            .get(((samples.len() as f64 * p) as usize).min(samples.len().saturating_sub(1)))
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    };
+    Latency {
+        p50_ms: pct(0.50),
+        p99_ms: pct(0.99),
+        rate: samples.len() as f64 / elapsed.as_secs_f64(),
+        errors,
+    }
+}

@@ -3,6 +3,7 @@
 //! measured in one run, so that a noisy shared machine cancels out.
 
 mod load;
+mod project;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -39,6 +40,25 @@ enum Command {
         #[arg(long, default_value_t = 64)]
         logins: usize,
     },
+    /// Creates many devices through the project API, then reads list pages
+    /// and single devices.
+    Project {
+        /// Base URL of a running server, e.g. http://127.0.0.1:8080
+        #[arg(long)]
+        base: String,
+        /// The server's data directory (credentials are read from it).
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// Devices to create.
+        #[arg(long, default_value_t = 100_000)]
+        devices: u64,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        /// Seconds per read phase.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
 }
 
 #[tokio::main]
@@ -59,6 +79,22 @@ async fn main() -> Result<()> {
                 Duration::from_secs(seconds),
                 concurrency,
                 logins,
+            )
+            .await
+        }
+        Command::Project {
+            base,
+            data_dir,
+            devices,
+            concurrency,
+            seconds,
+        } => {
+            project::run(
+                &base,
+                &data_dir,
+                devices,
+                concurrency,
+                Duration::from_secs(seconds),
             )
             .await
         }

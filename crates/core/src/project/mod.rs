@@ -34,19 +34,16 @@ pub enum CallerKind {
 
 /// The project API service. Cheap to clone.
 #[derive(Clone)]
-#[allow(dead_code)]
 pub struct Projects {
     inner: Arc<Inner>,
 }
 
-#[allow(dead_code)]
 struct Inner {
     store: Arc<dyn Store>,
     hasher: PasswordHasher,
     policy: Policy,
 }
 
-#[allow(dead_code)]
 impl Projects {
     pub fn new(store: Arc<dyn Store>, hasher: PasswordHasher, policy: Policy) -> Self {
         Projects {

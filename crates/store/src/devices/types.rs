@@ -146,11 +146,9 @@ impl Db {
         }
         let txn = self.begin().await?;
         // The partial unique index lets one default per project in; a
-        // concurrent creator's insert does nothing.
-        let on_conflict = OnConflict::column(device_type::Column::ProjectId)
-            .target_and_where(Expr::col(device_type::Column::IsDefault).eq(true))
-            .do_nothing()
-            .to_owned();
+        // concurrent creator's insert does nothing (no conflict target:
+        // both backends then match the partial index).
+        let on_conflict = OnConflict::new().do_nothing().to_owned();
         let inserted = device_type::Entity::insert(type_row(&seed))
             .on_conflict(on_conflict)
             .try_insert()

@@ -6,6 +6,7 @@ use thingstead_core::Time;
 use thingstead_core::model::{
     CodePurpose, Platform, Project, Session, StoredCode, Terminal, UploadTicket, User,
 };
+use thingstead_core::project::Tags;
 use thingstead_core::store::StoreResult;
 
 use crate::entity::{code, project, session, terminal, upload_ticket, user};
@@ -44,7 +45,21 @@ pub(crate) fn project(m: project::Model) -> StoreResult<Project> {
         project_key: m.project_key,
         is_default: m.is_default,
         created_at: time(m.created_at)?,
+        descr: m.descr,
+        tags: tags(&m.tags)?,
     })
+}
+
+/// Stored tags: a JSON object of strings.
+pub(crate) fn tags(text: &str) -> StoreResult<Tags> {
+    serde_json::from_str(text).map_err(|e| {
+        StoreError::Backend(format!("stored tags are not a JSON object of strings: {e}"))
+    })
+}
+
+/// Tags as stored.
+pub(crate) fn tags_text(tags: &Tags) -> String {
+    serde_json::to_string(tags).unwrap_or_else(|_| "{}".to_owned())
 }
 
 pub(crate) fn user(m: user::Model) -> StoreResult<User> {

@@ -36,10 +36,6 @@ impl DeviceStore for Db {
         self.add_device_type(new).await
     }
 
-    async fn default_device_type(&self, seed: NewDeviceType) -> StoreResult<DeviceType> {
-        self.ensure_default_type(seed).await
-    }
-
     async fn update_device_type(
         &self,
         project: ProjectId,
@@ -107,8 +103,12 @@ impl DeviceStore for Db {
         self.remove_group(project, id).await
     }
 
-    async fn insert_device(&self, new: NewDevice) -> StoreResult<Option<Device>> {
-        self.add_device(new).await
+    async fn insert_device(
+        &self,
+        new: NewDevice,
+        choice: TypeChoice,
+    ) -> StoreResult<Option<Device>> {
+        self.add_device(new, choice).await
     }
 
     async fn device(&self, project: ProjectId, id: DeviceId) -> StoreResult<Option<DeviceDetail>> {

@@ -11,12 +11,13 @@ use thingstead_core::StoreError;
 use thingstead_core::model::ProjectId;
 use thingstead_core::project::Tags;
 use thingstead_core::project::devices::{
-    Certificate, Device, DeviceDetail, DeviceFilter, DeviceId, DeviceInfoUpdate, DeviceView,
-    GroupId, GroupsEdit, NewDevice, TagsEdit,
+    Certificate, Device, DeviceDetail, DeviceFilter, DeviceId, DeviceInfoUpdate, DeviceTypeId,
+    DeviceView, GroupId, GroupsEdit, NewDevice, TagsEdit, TypeChoice,
 };
 use thingstead_core::store::StoreResult;
 
 use super::convert::{self, dev_err, is_foreign_key, tags_json};
+use super::types::{ensure_default, find_default};
 use crate::convert::ms;
 use crate::entity::{device, device_group, device_group_member, device_type, project};
 use crate::{Db, db_err};
@@ -42,54 +43,83 @@ fn view(d: device::Model, t: Option<device_type::Model>) -> StoreResult<DeviceVi
     })
 }
 
+/// Inserts the device in one statement, only if the type is the project's.
+async fn insert_with_type(
+    conn: &impl ConnectionTrait,
+    new: &NewDevice,
+    type_id: DeviceTypeId,
+) -> StoreResult<Option<Device>> {
+    use device::Column as C;
+    let type_is_the_projects = Query::select()
+        .expr(Expr::val(1))
+        .from(device_type::Entity)
+        .and_where(Expr::col(device_type::Column::Id).eq(type_id))
+        .and_where(Expr::col(device_type::Column::ProjectId).eq(new.project_id))
+        .take();
+    let values = Query::select()
+        .exprs([
+            Expr::val(new.project_id),
+            Expr::val(type_id),
+            Expr::val(new.name.as_str()),
+            Expr::val(new.descr.as_str()),
+            Expr::val(new.device_key.as_str()),
+            Expr::val(tags_json(&new.tags)),
+            Expr::val(new.access_token.as_str()),
+            Expr::val(new.view_token.as_str()),
+            Expr::val(new.device_code.as_str()),
+            Expr::val(ms(new.created_at)),
+        ])
+        .and_where(Expr::exists(type_is_the_projects))
+        .take();
+    let mut insert = Query::insert();
+    insert
+        .into_table(device::Entity)
+        .columns([
+            C::ProjectId,
+            C::TypeId,
+            C::Name,
+            C::Descr,
+            C::DeviceKey,
+            C::Tags,
+            C::AccessToken,
+            C::ViewToken,
+            C::DeviceCode,
+            C::CreatedAt,
+        ])
+        .select_from(values)
+        .map_err(|e| StoreError::Backend(e.to_string()))?
+        .returning_all();
+    let Some(row) = conn.query_one(&insert).await.map_err(dev_err)? else {
+        return Ok(None);
+    };
+    let model = device::Model::from_query_result(&row, "").map_err(db_err)?;
+    convert::device(model).map(Some)
+}
+
 impl Db {
-    pub(super) async fn add_device(&self, new: NewDevice) -> StoreResult<Option<Device>> {
-        use device::Column as C;
-        // One statement: the row goes in only if the type is the project's.
-        let type_is_the_projects = Query::select()
-            .expr(Expr::val(1))
-            .from(device_type::Entity)
-            .and_where(Expr::col(device_type::Column::Id).eq(new.type_id))
-            .and_where(Expr::col(device_type::Column::ProjectId).eq(new.project_id))
-            .take();
-        let values = Query::select()
-            .exprs([
-                Expr::val(new.project_id),
-                Expr::val(new.type_id),
-                Expr::val(new.name),
-                Expr::val(new.descr),
-                Expr::val(new.device_key),
-                Expr::val(tags_json(&new.tags)),
-                Expr::val(new.access_token),
-                Expr::val(new.view_token),
-                Expr::val(new.device_code),
-                Expr::val(ms(new.created_at)),
-            ])
-            .and_where(Expr::exists(type_is_the_projects))
-            .take();
-        let mut insert = Query::insert();
-        insert
-            .into_table(device::Entity)
-            .columns([
-                C::ProjectId,
-                C::TypeId,
-                C::Name,
-                C::Descr,
-                C::DeviceKey,
-                C::Tags,
-                C::AccessToken,
-                C::ViewToken,
-                C::DeviceCode,
-                C::CreatedAt,
-            ])
-            .select_from(values)
-            .map_err(|e| StoreError::Backend(e.to_string()))?
-            .returning_all();
-        let Some(row) = self.writer().query_one(&insert).await.map_err(dev_err)? else {
-            return Ok(None);
+    pub(super) async fn add_device(
+        &self,
+        new: NewDevice,
+        choice: TypeChoice,
+    ) -> StoreResult<Option<Device>> {
+        let seed = match choice {
+            TypeChoice::Given(type_id) => {
+                return insert_with_type(self.writer(), &new, type_id).await;
+            }
+            TypeChoice::Default(seed) => seed,
         };
-        let model = device::Model::from_query_result(&row, "").map_err(db_err)?;
-        convert::device(model).map(Some)
+        // Usually the default type exists: one read, one statement.
+        if let Some(t) = find_default(self.reader(), new.project_id).await?
+            && let Some(device) = insert_with_type(self.writer(), &new, t.id).await?
+        {
+            return Ok(Some(device));
+        }
+        // Otherwise the type and the device go in together, or neither.
+        let txn = self.begin().await?;
+        let t = ensure_default(&txn, &seed).await?;
+        let device = insert_with_type(&txn, &new, t.id).await?;
+        txn.commit().await.map_err(db_err)?;
+        Ok(device)
     }
 
     pub(super) async fn find_device(

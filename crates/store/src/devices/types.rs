@@ -8,6 +8,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, TryInsertResult,
 };
+use thingstead_core::StoreError;
 use thingstead_core::model::ProjectId;
 use thingstead_core::project::devices::{
     Deletion, DeviceType, DeviceTypeId, DeviceTypeSummary, DeviceTypeUpdate, InfoDef, InfoId,
@@ -69,7 +70,8 @@ async fn insert_infos(
     Ok(())
 }
 
-async fn find_default(
+/// The project's default type.
+pub(super) async fn find_default(
     conn: &impl ConnectionTrait,
     project: ProjectId,
 ) -> StoreResult<Option<DeviceType>> {
@@ -81,6 +83,33 @@ async fn find_default(
         .map_err(db_err)?
         .map(convert::device_type)
         .transpose()
+}
+
+/// The project's default type, created from `seed` if missing. Inside a
+/// write transaction: a concurrent creator's insert does nothing (the
+/// partial unique index lets one default per project in; no conflict
+/// target, so that both backends match that index) and the committed one is
+/// read back.
+pub(super) async fn ensure_default(
+    txn: &impl ConnectionTrait,
+    seed: &NewDeviceType,
+) -> StoreResult<DeviceType> {
+    if let Some(found) = find_default(txn, seed.project_id).await? {
+        return Ok(found);
+    }
+    let inserted = device_type::Entity::insert(type_row(seed))
+        .on_conflict(OnConflict::new().do_nothing().to_owned())
+        .try_insert()
+        .exec_with_returning(txn)
+        .await
+        .map_err(dev_err)?;
+    if let TryInsertResult::Inserted(row) = inserted {
+        insert_infos(txn, &seed.infos, row.id).await?;
+        return convert::device_type(row);
+    }
+    find_default(txn, seed.project_id)
+        .await?
+        .ok_or_else(|| StoreError::Backend("default device type vanished".into()))
 }
 
 impl Db {
@@ -138,34 +167,6 @@ impl Db {
         insert_infos(&txn, &new.infos, row.id).await?;
         txn.commit().await.map_err(db_err)?;
         convert::device_type(row)
-    }
-
-    pub(super) async fn ensure_default_type(&self, seed: NewDeviceType) -> StoreResult<DeviceType> {
-        if let Some(found) = find_default(self.reader(), seed.project_id).await? {
-            return Ok(found);
-        }
-        let txn = self.begin().await?;
-        // The partial unique index lets one default per project in; a
-        // concurrent creator's insert does nothing (no conflict target:
-        // both backends then match the partial index).
-        let on_conflict = OnConflict::new().do_nothing().to_owned();
-        let inserted = device_type::Entity::insert(type_row(&seed))
-            .on_conflict(on_conflict)
-            .try_insert()
-            .exec_with_returning(&txn)
-            .await
-            .map_err(dev_err)?;
-        if let TryInsertResult::Inserted(row) = inserted {
-            insert_infos(&txn, &seed.infos, row.id).await?;
-            txn.commit().await.map_err(db_err)?;
-            return convert::device_type(row);
-        }
-        drop(txn);
-        find_default(self.writer(), seed.project_id)
-            .await?
-            .ok_or_else(|| {
-                thingstead_core::StoreError::Backend("default device type vanished".into())
-            })
     }
 
     pub(super) async fn change_device_type(

@@ -35,10 +35,9 @@ fn new_type(project: ProjectId, name: &str, is_default: bool) -> NewDeviceType {
     }
 }
 
-fn new_device(project: ProjectId, type_id: DeviceTypeId, key: &str) -> NewDevice {
+fn new_device(project: ProjectId, key: &str) -> NewDevice {
     NewDevice {
         project_id: project,
-        type_id,
         name: format!("device {key}"),
         descr: String::new(),
         device_key: key.into(),
@@ -64,28 +63,33 @@ fn new_group(project: ProjectId, parent: Option<GroupId>, name: &str) -> NewDevi
 async fn types_and_devices(db: &Db) {
     let p = project(db).await;
     let other = p + 1000;
-    let d1 = db.default_device_type(new_type(p, "Default type", true)).await.unwrap();
-    let d2 = db.default_device_type(new_type(p, "Default type", true)).await.unwrap();
-    assert_eq!(d1.id, d2.id);
-    assert!(d1.is_default);
-    assert_eq!(db.type_infos(p, d1.id).await.unwrap().len(), 1);
     let lamp = db.insert_device_type(new_type(p, "Lamp", false)).await.unwrap();
     assert_eq!(lamp.tags.get("k").map(String::as_str), Some("v"));
     assert!(db.device_type(other, lamp.id).await.unwrap().is_none());
 
-    let a = db.insert_device(new_device(p, lamp.id, "a")).await.unwrap().unwrap();
+    let a = db.insert_device(new_device(p, "a"), TypeChoice::Given(lamp.id)).await.unwrap().unwrap();
     assert_eq!(a.active, json!({}));
     assert!(!a.online);
     assert_eq!(a.created_at, t(5));
-    assert!(db.insert_device(new_device(other, lamp.id, "x")).await.unwrap().is_none());
-    assert!(is_conflict(db.insert_device(new_device(p, lamp.id, "a")).await, "device_key"));
-    db.insert_device(new_device(p, d1.id, "b")).await.unwrap().unwrap();
-    db.insert_device(new_device(p, lamp.id, "c")).await.unwrap().unwrap();
+    assert!(db.insert_device(new_device(other, "x"), TypeChoice::Given(lamp.id)).await.unwrap().is_none());
+    assert!(is_conflict(db.insert_device(new_device(p, "a"), TypeChoice::Given(lamp.id)).await, "device_key"));
+    // A duplicate key leaves no default type behind.
+    let default = || TypeChoice::Default(Box::new(new_type(p, "Default type", true)));
+    assert!(is_conflict(db.insert_device(new_device(p, "a"), default()).await, "device_key"));
+    assert_eq!(db.device_types(p).await.unwrap().len(), 1);
+    let b = db.insert_device(new_device(p, "b"), default()).await.unwrap().unwrap();
+    let d1 = db.device_type(p, b.type_id.unwrap()).await.unwrap().unwrap();
+    assert!(d1.is_default);
+    assert_eq!(db.type_infos(p, d1.id).await.unwrap().len(), 1);
+    let again = db.insert_device(new_device(p, "b2"), default()).await.unwrap().unwrap();
+    assert_eq!(again.type_id, Some(d1.id));
+    assert!(db.delete_device(p, again.id).await.unwrap());
+    db.insert_device(new_device(p, "c"), TypeChoice::Given(lamp.id)).await.unwrap().unwrap();
 
     let types = db.device_types(p).await.unwrap();
     let counts: Vec<(String, u64)> =
         types.iter().map(|t| (t.device_type.name.clone(), t.device_count)).collect();
-    assert_eq!(counts, vec![("Default type".into(), 1), ("Lamp".into(), 2)]);
+    assert_eq!(counts, vec![("Lamp".into(), 2), ("Default type".into(), 1)]);
 
     let (total, page) = db.devices(p, DeviceFilter::default(), 0, 2).await.unwrap();
     assert_eq!((total, page.len()), (3, 2));
@@ -133,7 +137,7 @@ async fn groups_tags_and_infos(db: &Db) {
     let p = project(db).await;
     let other = p + 1000;
     let ty = db.insert_device_type(new_type(p, "Lamp", false)).await.unwrap();
-    let dev = db.insert_device(new_device(p, ty.id, "a")).await.unwrap().unwrap();
+    let dev = db.insert_device(new_device(p, "a"), TypeChoice::Given(ty.id)).await.unwrap().unwrap();
     let top = db.insert_device_group(new_group(p, None, "top")).await.unwrap();
     let sub = db.insert_device_group(new_group(p, Some(top.id), "sub")).await.unwrap();
     assert_eq!(db.device_groups(p).await.unwrap().len(), 2);

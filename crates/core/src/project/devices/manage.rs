@@ -1,9 +1,10 @@
 //! Devices: create, read, list, change, delete, certificate, statistics.
 
+use super::types::new_type;
 use super::values;
 use super::{
     Certificate, Device, DeviceDetail, DeviceFilter, DeviceInfoUpdate, DevicePage, DeviceStats,
-    GroupsEdit, NewDevice, PAGE_SIZE, TagsEdit, parse_id,
+    DeviceTypeUpdate, GroupsEdit, NewDevice, PAGE_SIZE, TagsEdit, TypeChoice, parse_id,
 };
 use crate::error::{DomainError, Result};
 use crate::project::{Caller, Projects, Tags};
@@ -65,13 +66,16 @@ impl Projects {
             Some(k) => values::device_key("device_key", &k)?,
             None => secret::alphanumeric(DEVICE_KEY_LEN),
         };
-        let type_id = match input.type_id.as_deref() {
-            Some(raw) => parse_id(raw, "device type")?,
-            None => self.default_device_type(caller).await?.id,
+        let choice = match input.type_id.as_deref() {
+            Some(raw) => TypeChoice::Given(parse_id(raw, "device type")?),
+            None => TypeChoice::Default(Box::new(new_type(
+                caller.project_id,
+                DeviceTypeUpdate::default(),
+                true,
+            ))),
         };
         let new = NewDevice {
             project_id: caller.project_id,
-            type_id,
             name,
             descr,
             device_key,
@@ -82,7 +86,7 @@ impl Projects {
             created_at: now(),
         };
         self.store()
-            .insert_device(new)
+            .insert_device(new, choice)
             .await?
             .ok_or(DomainError::NotFound("device type"))
     }

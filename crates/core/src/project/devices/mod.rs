@@ -54,9 +54,6 @@ pub trait DeviceStore: Send + Sync {
     ) -> StoreResult<Option<DeviceType>>;
     /// Stores the type and its definitions in one transaction.
     async fn insert_device_type(&self, new: NewDeviceType) -> StoreResult<DeviceType>;
-    /// The project's default type, created from `seed` if it has none (two
-    /// callers at once get the same one).
-    async fn default_device_type(&self, seed: NewDeviceType) -> StoreResult<DeviceType>;
     /// False when the project has no such type.
     async fn update_device_type(
         &self,
@@ -98,9 +95,13 @@ pub trait DeviceStore: Send + Sync {
     /// devices just leave it.
     async fn delete_device_group(&self, project: ProjectId, id: GroupId) -> StoreResult<Deletion>;
 
-    /// Stores the device if `new.type_id` is a type of `new.project_id`;
-    /// `None` when it is not. `Conflict("device_key")` on a duplicate key.
-    async fn insert_device(&self, new: NewDevice) -> StoreResult<Option<Device>>;
+    /// Stores the device with the chosen type: a given one only if it is a
+    /// type of `new.project_id` (`None` when it is not), or the project's
+    /// default type, created in the same transaction if missing (two
+    /// callers at once get the same one). `Conflict("device_key")` on a
+    /// duplicate key, with nothing written.
+    async fn insert_device(&self, new: NewDevice, choice: TypeChoice)
+    -> StoreResult<Option<Device>>;
     /// The device with its type brief and group ids.
     async fn device(&self, project: ProjectId, id: DeviceId) -> StoreResult<Option<DeviceDetail>>;
     /// One page (`offset`, `limit`) of the project's devices matching the

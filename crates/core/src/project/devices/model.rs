@@ -231,11 +231,19 @@ pub struct DeviceDetail {
     pub groups: Vec<GroupId>,
 }
 
+/// Which type a new device gets.
+#[derive(Debug, Clone)]
+pub enum TypeChoice {
+    /// This type, if it is the project's.
+    Given(DeviceTypeId),
+    /// The project's default type, created from this seed if missing.
+    Default(Box<NewDeviceType>),
+}
+
 /// A device about to be stored.
 #[derive(Debug, Clone)]
 pub struct NewDevice {
     pub project_id: ProjectId,
-    pub type_id: DeviceTypeId,
     pub name: String,
     pub descr: String,
     pub device_key: String,

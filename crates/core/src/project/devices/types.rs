@@ -119,12 +119,6 @@ impl Projects {
             .ok_or(DomainError::NotFound("device type"))
     }
 
-    /// The type devices created without one get, created on first use.
-    pub(super) async fn default_device_type(&self, caller: &Caller) -> Result<DeviceType> {
-        let seed = new_type(caller.project_id, DeviceTypeUpdate::default(), true);
-        Ok(self.store().default_device_type(seed).await?)
-    }
-
     /// `POST /device_type`: a new type with the standard extend infos.
     pub async fn create_device_type(
         &self,

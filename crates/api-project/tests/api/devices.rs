@@ -4,6 +4,7 @@
 mod cross_project;
 mod groups;
 mod infos;
+mod lifecycle;
 mod manage;
 mod paging;
 mod types;
@@ -11,6 +12,7 @@ mod types;
 use cross_project::*;
 use groups::*;
 use infos::*;
+use lifecycle::*;
 use manage::*;
 use paging::*;
 use types::*;

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod process;
+mod project_devices;
 mod reference;
 
 use serde_json::{Value, json};

@@ -2,8 +2,8 @@
 //! values, times from unix milliseconds.
 
 use sea_orm::{DbErr, SqlErr};
-use thingstead_core::StoreError;
 use serde_json::Value;
+use thingstead_core::StoreError;
 use thingstead_core::project::Tags;
 use thingstead_core::project::devices::{
     Device, DeviceGroup, DeviceType, InfoDef, StoredValue, TypeBrief,
@@ -33,7 +33,10 @@ pub(crate) fn dev_err(err: DbErr) -> StoreError {
 /// Whether the error is a foreign-key violation (a parent deleted or still
 /// referred to by a concurrent transaction).
 pub(crate) fn is_foreign_key(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_)))
+    matches!(
+        err.sql_err(),
+        Some(SqlErr::ForeignKeyConstraintViolation(_))
+    )
 }
 
 /// Tags as stored: a JSON object of strings.

@@ -81,7 +81,11 @@ impl Db {
         Ok(res.rows_affected == 1)
     }
 
-    pub(super) async fn remove_group(&self, project: ProjectId, id: GroupId) -> StoreResult<Deletion> {
+    pub(super) async fn remove_group(
+        &self,
+        project: ProjectId,
+        id: GroupId,
+    ) -> StoreResult<Deletion> {
         let txn = self.begin().await?;
         let exists = device_group::Entity::find_by_id(id)
             .filter(device_group::Column::ProjectId.eq(project))

@@ -30,7 +30,10 @@ fn matching(project: ProjectId, filter: DeviceFilter) -> Select<device::Entity> 
     }
     if let Some(g) = filter.group_id {
         q = q
-            .join(JoinType::InnerJoin, device_group_member::Relation::Device.def().rev())
+            .join(
+                JoinType::InnerJoin,
+                device_group_member::Relation::Device.def().rev(),
+            )
             .filter(device_group_member::Column::GroupId.eq(g));
     }
     q
@@ -171,7 +174,10 @@ impl Db {
             return Ok((total, Vec::new()));
         }
         let order = if filter.group_id.is_some() {
-            Expr::col((device_group_member::Entity, device_group_member::Column::DeviceId))
+            Expr::col((
+                device_group_member::Entity,
+                device_group_member::Column::DeviceId,
+            ))
         } else {
             Expr::col((device::Entity, device::Column::Id))
         };
@@ -190,7 +196,11 @@ impl Db {
         Ok((total, items))
     }
 
-    pub(super) async fn remove_device(&self, project: ProjectId, id: DeviceId) -> StoreResult<bool> {
+    pub(super) async fn remove_device(
+        &self,
+        project: ProjectId,
+        id: DeviceId,
+    ) -> StoreResult<bool> {
         let res = device::Entity::delete_many()
             .filter(device::Column::Id.eq(id))
             .filter(device::Column::ProjectId.eq(project))
@@ -326,7 +336,11 @@ impl Db {
     ) -> StoreResult<Option<Certificate>> {
         let Some((device_id, name, access_token)) = device::Entity::find_by_id(id)
             .select_only()
-            .columns([device::Column::Id, device::Column::Name, device::Column::AccessToken])
+            .columns([
+                device::Column::Id,
+                device::Column::Name,
+                device::Column::AccessToken,
+            ])
             .filter(device::Column::ProjectId.eq(project))
             .into_tuple::<(i64, String, String)>()
             .one(self.reader())

@@ -16,7 +16,9 @@ use crate::{Db, db_err};
 
 /// `SUM(CASE WHEN <cond> THEN 1 ELSE 0 END)`, 0 over no rows.
 fn count_where(cond: &str) -> Expr {
-    Expr::cust(format!("COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0)"))
+    Expr::cust(format!(
+        "COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0)"
+    ))
 }
 
 fn to_u64(n: i64) -> u64 {
@@ -24,7 +26,10 @@ fn to_u64(n: i64) -> u64 {
 }
 
 impl Db {
-    pub(super) async fn info_values(&self, device: DeviceId) -> StoreResult<Vec<StoredValue<InfoId>>> {
+    pub(super) async fn info_values(
+        &self,
+        device: DeviceId,
+    ) -> StoreResult<Vec<StoredValue<InfoId>>> {
         let rows = device_info_value::Entity::find()
             .filter(device_info_value::Column::DeviceId.eq(device))
             .order_by_asc(device_info_value::Column::InfoId)
@@ -57,12 +62,14 @@ impl Db {
             return Ok(());
         }
         use device_info_value::Column as C;
-        let rows = values.iter().map(|(info, value)| device_info_value::ActiveModel {
-            device_id: Set(device),
-            info_id: Set(*info),
-            value: Set(value.to_string()),
-            updated_at: Set(ms(at)),
-        });
+        let rows = values
+            .iter()
+            .map(|(info, value)| device_info_value::ActiveModel {
+                device_id: Set(device),
+                info_id: Set(*info),
+                value: Set(value.to_string()),
+                updated_at: Set(ms(at)),
+            });
         // One statement: every value or none.
         device_info_value::Entity::insert_many(rows)
             .on_conflict(

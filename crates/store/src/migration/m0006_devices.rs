@@ -15,7 +15,11 @@ pub struct Migration;
 
 /// A foreign key from `table.col` to `parent.id` that refuses to delete a
 /// parent still referred to.
-fn refers_to(table: &'static str, col: &'static str, parent: &'static str) -> ForeignKeyCreateStatement {
+fn refers_to(
+    table: &'static str,
+    col: &'static str,
+    parent: &'static str,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{table}_{col}"))
         .from(table, col)
@@ -62,8 +66,16 @@ async fn create_types(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(boolean("is_standard").default(false))
                 .col(big_integer("created_at"))
                 .col(big_integer("update_time"))
-                .foreign_key(&mut belongs_to("device_type_infos", "project_id", "projects"))
-                .foreign_key(&mut belongs_to("device_type_infos", "type_id", "device_types"))
+                .foreign_key(&mut belongs_to(
+                    "device_type_infos",
+                    "project_id",
+                    "projects",
+                ))
+                .foreign_key(&mut belongs_to(
+                    "device_type_infos",
+                    "type_id",
+                    "device_types",
+                ))
                 .take(),
         )
         .await
@@ -83,7 +95,11 @@ async fn create_groups(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(text("tags").default("{}"))
                 .col(big_integer("created_at"))
                 .foreign_key(&mut belongs_to("device_groups", "project_id", "projects"))
-                .foreign_key(&mut refers_to("device_groups", "parent_id", "device_groups"))
+                .foreign_key(&mut refers_to(
+                    "device_groups",
+                    "parent_id",
+                    "device_groups",
+                ))
                 .take(),
         )
         .await
@@ -126,8 +142,16 @@ async fn create_device_links(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(big_integer("device_id"))
                 .col(big_integer("group_id"))
                 .primary_key(Index::create().col("device_id").col("group_id"))
-                .foreign_key(&mut belongs_to("device_group_members", "device_id", "devices"))
-                .foreign_key(&mut belongs_to("device_group_members", "group_id", "device_groups"))
+                .foreign_key(&mut belongs_to(
+                    "device_group_members",
+                    "device_id",
+                    "devices",
+                ))
+                .foreign_key(&mut belongs_to(
+                    "device_group_members",
+                    "group_id",
+                    "device_groups",
+                ))
                 .take(),
         )
         .await?;
@@ -141,8 +165,16 @@ async fn create_device_links(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(text("value"))
                 .col(big_integer("updated_at"))
                 .primary_key(Index::create().col("device_id").col("info_id"))
-                .foreign_key(&mut belongs_to("device_info_values", "device_id", "devices"))
-                .foreign_key(&mut belongs_to("device_info_values", "info_id", "device_type_infos"))
+                .foreign_key(&mut belongs_to(
+                    "device_info_values",
+                    "device_id",
+                    "devices",
+                ))
+                .foreign_key(&mut belongs_to(
+                    "device_info_values",
+                    "info_id",
+                    "device_type_infos",
+                ))
                 .take(),
         )
         .await?;
@@ -156,7 +188,11 @@ async fn create_device_links(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(text("value"))
                 .col(big_integer("updated_at"))
                 .primary_key(Index::create().col("device_id").col("info_type"))
-                .foreign_key(&mut belongs_to("device_standard_infos", "device_id", "devices"))
+                .foreign_key(&mut belongs_to(
+                    "device_standard_infos",
+                    "device_id",
+                    "devices",
+                ))
                 .take(),
         )
         .await
@@ -181,8 +217,18 @@ impl MigrationTrait for Migration {
         create_indexes(
             manager,
             vec![
-                index("idx_device_types_type_key", "device_types", &["type_key"], true),
-                index("idx_device_types_project_id", "device_types", &["project_id", "id"], false),
+                index(
+                    "idx_device_types_type_key",
+                    "device_types",
+                    &["type_key"],
+                    true,
+                ),
+                index(
+                    "idx_device_types_project_id",
+                    "device_types",
+                    &["project_id", "id"],
+                    false,
+                ),
                 one_default,
                 index(
                     "idx_device_type_infos_type_id",
@@ -190,16 +236,36 @@ impl MigrationTrait for Migration {
                     &["type_id", "id"],
                     false,
                 ),
-                index("idx_device_groups_project_id", "device_groups", &["project_id", "id"], false),
-                index("idx_device_groups_parent_id", "device_groups", &["parent_id"], false),
+                index(
+                    "idx_device_groups_project_id",
+                    "device_groups",
+                    &["project_id", "id"],
+                    false,
+                ),
+                index(
+                    "idx_device_groups_parent_id",
+                    "device_groups",
+                    &["parent_id"],
+                    false,
+                ),
                 index(
                     "idx_devices_project_device_key",
                     "devices",
                     &["project_id", "device_key"],
                     true,
                 ),
-                index("idx_devices_access_token", "devices", &["access_token"], true),
-                index("idx_devices_project_id", "devices", &["project_id", "id"], false),
+                index(
+                    "idx_devices_access_token",
+                    "devices",
+                    &["access_token"],
+                    true,
+                ),
+                index(
+                    "idx_devices_project_id",
+                    "devices",
+                    &["project_id", "id"],
+                    false,
+                ),
                 index(
                     "idx_devices_project_type_id",
                     "devices",

@@ -15,8 +15,10 @@ use crate::envelope::{Json, Result, Success, done, ok};
     responses((status = 200, body = Success<Items<GroupItem>>)))]
 #[tracing::instrument(skip_all)]
 pub async fn tree(State(s): State<AppState>, ProjectAuth(caller): ProjectAuth) -> Result<Response> {
-    let forest = s.projects.device_group_tree(&caller).await?;
-    Ok(ok(Items::new(forest.into_iter().map(GroupItem::from).collect())))
+    let forest = s.projects.device_group_tree(caller.project_id).await?;
+    Ok(ok(Items::new(
+        forest.into_iter().map(GroupItem::from).collect(),
+    )))
 }
 
 /// POST /api/v1/device_group — Extension: create a group, at the top level or under `parent`.
@@ -29,7 +31,10 @@ pub async fn create(
     ProjectAuth(caller): ProjectAuth,
     DialectJson(body, _): Json<GroupBody>,
 ) -> Result<Response> {
-    let group = s.projects.create_device_group(&caller, body.into()).await?;
+    let group = s
+        .projects
+        .create_device_group(caller.project_id, body.into())
+        .await?;
     Ok(ok(GroupItem::from(group)))
 }
 
@@ -45,7 +50,9 @@ pub async fn update(
     PathId(id): PathId,
     DialectJson(body, _): Json<GroupBody>,
 ) -> Result<Response> {
-    s.projects.update_device_group(&caller, &id, body.into()).await?;
+    s.projects
+        .update_device_group(caller.project_id, &id, body.into())
+        .await?;
     Ok(done())
 }
 
@@ -60,6 +67,8 @@ pub async fn delete(
     ProjectAuth(caller): ProjectAuth,
     PathId(id): PathId,
 ) -> Result<Response> {
-    s.projects.delete_device_group(&caller, &id).await?;
+    s.projects
+        .delete_device_group(caller.project_id, &id)
+        .await?;
     Ok(done())
 }

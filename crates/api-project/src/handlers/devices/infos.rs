@@ -22,8 +22,13 @@ pub async fn extend_infos(
     ProjectAuth(caller): ProjectAuth,
     PathId(id): PathId,
 ) -> Result<Response> {
-    let infos = s.projects.device_extend_infos(&caller, &id).await?;
-    Ok(ok(Items::new(infos.into_iter().map(ExtendInfoItem::from).collect())))
+    let infos = s
+        .projects
+        .device_extend_infos(caller.project_id, &id)
+        .await?;
+    Ok(ok(Items::new(
+        infos.into_iter().map(ExtendInfoItem::from).collect(),
+    )))
 }
 
 /// POST /api/v1/device/{device_id}/extend_infos — set custom extend-info values.
@@ -39,7 +44,10 @@ pub async fn set_extend_infos(
     DialectJson(body, _): Json<ExtendInfosBody>,
 ) -> Result<Response> {
     let infos = body.infos.ok_or(DomainError::required("infos"))?;
-    let written = s.projects.set_device_extend_infos(&caller, &id, infos).await?;
+    let written = s
+        .projects
+        .set_device_extend_infos(caller.project_id, &id, infos)
+        .await?;
     let info: Map<String, Value> = written
         .into_iter()
         .map(|(id, value)| (id.to_string(), value))
@@ -61,7 +69,7 @@ pub async fn set_standard_infos(
 ) -> Result<Response> {
     let (kind, value) = s
         .projects
-        .set_device_standard_info(&caller, &id, body.info_type, body.value)
+        .set_device_standard_info(caller.project_id, &id, body.info_type, body.value)
         .await?;
     let mut info = Map::new();
     info.insert(kind.as_str().to_owned(), value);

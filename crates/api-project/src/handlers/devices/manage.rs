@@ -34,7 +34,12 @@ pub async fn list(
     let page = q.page.map(|LooseInt(p)| p);
     let devices = s
         .projects
-        .devices(&caller, page, filter(&q.type_id), filter(&q.group))
+        .devices(
+            caller.project_id,
+            page,
+            filter(&q.type_id),
+            filter(&q.group),
+        )
         .await?;
     Ok(ok(DeviceList::from(devices)))
 }
@@ -50,7 +55,7 @@ pub async fn read(
     ProjectAuth(caller): ProjectAuth,
     PathId(id): PathId,
 ) -> Result<Response> {
-    let device = s.projects.device(&caller, &id).await?;
+    let device = s.projects.device(caller.project_id, &id).await?;
     Ok(ok(DeviceInfo::from(device)))
 }
 
@@ -65,7 +70,7 @@ pub async fn delete(
     ProjectAuth(caller): ProjectAuth,
     PathId(id): PathId,
 ) -> Result<Response> {
-    s.projects.delete_device(&caller, &id).await?;
+    s.projects.delete_device(caller.project_id, &id).await?;
     Ok(done())
 }
 
@@ -79,7 +84,10 @@ pub async fn create(
     ProjectAuth(caller): ProjectAuth,
     DialectJson(body, _): Json<DeviceBody>,
 ) -> Result<Response> {
-    let device = s.projects.create_device(&caller, body.into()).await?;
+    let device = s
+        .projects
+        .create_device(caller.project_id, body.into())
+        .await?;
     Ok(ok(Created {
         id: device.id.to_string(),
         name: device.name,
@@ -98,7 +106,9 @@ pub async fn update_info(
     PathId(id): PathId,
     DialectJson(body, _): Json<DeviceInfoBody>,
 ) -> Result<Response> {
-    s.projects.update_device_info(&caller, &id, body.into()).await?;
+    s.projects
+        .update_device_info(caller.project_id, &id, body.into())
+        .await?;
     Ok(done())
 }
 
@@ -115,7 +125,9 @@ pub async fn set_tags(
     DialectJson(body, _): Json<TagsBody>,
 ) -> Result<Response> {
     let tags = body.tags.ok_or(DomainError::required("tags"))?;
-    s.projects.set_device_tags(&caller, &id, tags).await?;
+    s.projects
+        .set_device_tags(caller.project_id, &id, tags)
+        .await?;
     Ok(done())
 }
 
@@ -132,7 +144,9 @@ pub async fn remove_tags(
     DialectJson(body, _): Json<TagsRemoveBody>,
 ) -> Result<Response> {
     let keys = body.keys.ok_or(DomainError::required("keys"))?;
-    s.projects.remove_device_tags(&caller, &id, keys).await?;
+    s.projects
+        .remove_device_tags(caller.project_id, &id, keys)
+        .await?;
     Ok(done())
 }
 
@@ -154,7 +168,9 @@ pub async fn set_groups(
         .into_iter()
         .map(|g| g.0)
         .collect();
-    s.projects.set_device_groups(&caller, &id, &groups).await?;
+    s.projects
+        .set_device_groups(caller.project_id, &id, &groups)
+        .await?;
     Ok(done())
 }
 
@@ -169,7 +185,10 @@ pub async fn certificate(
     ProjectAuth(caller): ProjectAuth,
     PathId(id): PathId,
 ) -> Result<Response> {
-    let cert = s.projects.device_certificate(&caller, &id).await?;
+    let cert = s
+        .projects
+        .device_certificate(caller.project_id, &id)
+        .await?;
     Ok(ok(CertificateInfo::from(cert)))
 }
 
@@ -184,6 +203,9 @@ pub async fn rotate_certificate(
     ProjectAuth(caller): ProjectAuth,
     PathId(id): PathId,
 ) -> Result<Response> {
-    let cert = s.projects.rotate_device_token(&caller, &id).await?;
+    let cert = s
+        .projects
+        .rotate_device_token(caller.project_id, &id)
+        .await?;
     Ok(ok(CertificateInfo::from(cert)))
 }

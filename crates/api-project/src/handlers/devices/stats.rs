@@ -13,8 +13,11 @@ use crate::envelope::{Result, Success, ok};
     params(("Authorization" = String, Header, description = "Bearer <AccessToken>")),
     responses((status = 200, body = Success<DevicesStat>)))]
 #[tracing::instrument(skip_all)]
-pub async fn devices_stat(State(s): State<AppState>, ProjectAuth(caller): ProjectAuth) -> Result<Response> {
-    let stats = s.projects.device_stats(&caller).await?;
+pub async fn devices_stat(
+    State(s): State<AppState>,
+    ProjectAuth(caller): ProjectAuth,
+) -> Result<Response> {
+    let stats = s.projects.device_stats(caller.project_id).await?;
     Ok(ok(DevicesStat::from(stats)))
 }
 
@@ -27,6 +30,6 @@ pub async fn devices_alarm_stat(
     State(s): State<AppState>,
     ProjectAuth(caller): ProjectAuth,
 ) -> Result<Response> {
-    let stats = s.projects.device_stats(&caller).await?;
+    let stats = s.projects.device_stats(caller.project_id).await?;
     Ok(ok(DevicesAlarmStat::from(stats)))
 }

@@ -15,8 +15,10 @@ use crate::envelope::{Json, Result, Success, done, ok};
     responses((status = 200, body = Success<Items<DeviceTypeItem>>)))]
 #[tracing::instrument(skip_all)]
 pub async fn list(State(s): State<AppState>, ProjectAuth(caller): ProjectAuth) -> Result<Response> {
-    let types = s.projects.device_types(&caller).await?;
-    Ok(ok(Items::new(types.into_iter().map(DeviceTypeItem::from).collect())))
+    let types = s.projects.device_types(caller.project_id).await?;
+    Ok(ok(Items::new(
+        types.into_iter().map(DeviceTypeItem::from).collect(),
+    )))
 }
 
 /// POST /api/v1/device_type — Extension: create a device type.
@@ -29,7 +31,10 @@ pub async fn create(
     ProjectAuth(caller): ProjectAuth,
     DialectJson(body, _): Json<DeviceTypeBody>,
 ) -> Result<Response> {
-    let t = s.projects.create_device_type(&caller, body.into()).await?;
+    let t = s
+        .projects
+        .create_device_type(caller.project_id, body.into())
+        .await?;
     Ok(ok(DeviceTypeItem::new(t, 0)))
 }
 
@@ -45,7 +50,9 @@ pub async fn update(
     PathId(id): PathId,
     DialectJson(body, _): Json<DeviceTypeBody>,
 ) -> Result<Response> {
-    s.projects.update_device_type(&caller, &id, body.into()).await?;
+    s.projects
+        .update_device_type(caller.project_id, &id, body.into())
+        .await?;
     Ok(done())
 }
 
@@ -60,7 +67,9 @@ pub async fn delete(
     ProjectAuth(caller): ProjectAuth,
     PathId(id): PathId,
 ) -> Result<Response> {
-    s.projects.delete_device_type(&caller, &id).await?;
+    s.projects
+        .delete_device_type(caller.project_id, &id)
+        .await?;
     Ok(done())
 }
 
@@ -75,8 +84,10 @@ pub async fn infos(
     ProjectAuth(caller): ProjectAuth,
     PathId(id): PathId,
 ) -> Result<Response> {
-    let defs = s.projects.device_type_infos(&caller, &id).await?;
-    Ok(ok(Items::new(defs.into_iter().map(InfoDefItem::from).collect())))
+    let defs = s.projects.device_type_infos(caller.project_id, &id).await?;
+    Ok(ok(Items::new(
+        defs.into_iter().map(InfoDefItem::from).collect(),
+    )))
 }
 
 /// POST /api/v1/device_type/{device_type_id}/extend_info — Extension: define a custom extend info.
@@ -91,7 +102,10 @@ pub async fn create_info(
     PathId(id): PathId,
     DialectJson(body, _): Json<InfoDefBody>,
 ) -> Result<Response> {
-    let def = s.projects.create_type_info(&caller, &id, body.into()).await?;
+    let def = s
+        .projects
+        .create_type_info(caller.project_id, &id, body.into())
+        .await?;
     Ok(ok(InfoDefItem::from(def)))
 }
 
@@ -107,6 +121,8 @@ pub async fn delete_info(
     ProjectAuth(caller): ProjectAuth,
     PathIds(id, info_id): PathIds,
 ) -> Result<Response> {
-    s.projects.delete_type_info(&caller, &id, &info_id).await?;
+    s.projects
+        .delete_type_info(caller.project_id, &id, &info_id)
+        .await?;
     Ok(done())
 }

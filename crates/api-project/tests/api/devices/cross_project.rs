@@ -22,9 +22,30 @@ pub async fn another_projects_ids_answer_like_missing_ones(app: TestApp) {
     let t = new_type(&app, &token, "A type").await;
     let def = new_info(&app, &token, &t, "string").await;
     let g = new_group(&app, &token, "A group", None).await;
-    let d = new_device(&app, &token, json!({"name": "A device", "type": t, "tags": {"k": "v"}})).await;
-    info(&put(&app, &token, &format!("/device/{d}/groups"), json!({"groups": [g]})).await);
-    info(&post(&app, &token, &format!("/device/{d}/extend_infos"), json!({"infos": {def.clone(): "a"}})).await);
+    let d = new_device(
+        &app,
+        &token,
+        json!({"name": "A device", "type": t, "tags": {"k": "v"}}),
+    )
+    .await;
+    info(
+        &put(
+            &app,
+            &token,
+            &format!("/device/{d}/groups"),
+            json!({"groups": [g]}),
+        )
+        .await,
+    );
+    info(
+        &post(
+            &app,
+            &token,
+            &format!("/device/{d}/extend_infos"),
+            json!({"infos": {def.clone(): "a"}}),
+        )
+        .await,
+    );
     let before = snapshot(&app, &token, &d, &t).await;
 
     let second = app.second_project().await;
@@ -39,12 +60,20 @@ pub async fn another_projects_ids_answer_like_missing_ones(app: TestApp) {
         ("put", "/device_type/{T}", json!({"name": "x"})),
         ("delete", "/device_type/{T}", json!(null)),
         ("get", "/device_type/{T}/extend_infos", json!(null)),
-        ("post", "/device_type/{T}/extend_info", json!({"info_type": "string", "name": "x"})),
+        (
+            "post",
+            "/device_type/{T}/extend_info",
+            json!({"info_type": "string", "name": "x"}),
+        ),
         ("delete", "/device_type/{T}/extend_info/{I}", json!(null)),
         ("delete", "/device_type/{BT}/extend_info/{I}", json!(null)),
         ("put", "/device_group/{G}", json!({"name": "x"})),
         ("delete", "/device_group/{G}", json!(null)),
-        ("post", "/device_group", json!({"name": "x", "parent": "{G}"})),
+        (
+            "post",
+            "/device_group",
+            json!({"name": "x", "parent": "{G}"}),
+        ),
         ("get", "/devices?type={T}", json!(null)),
         ("get", "/devices?group={G}", json!(null)),
         ("get", "/device/{D}", json!(null)),
@@ -58,12 +87,30 @@ pub async fn another_projects_ids_answer_like_missing_ones(app: TestApp) {
         ("get", "/device/{D}/certificate", json!(null)),
         ("post", "/device/{D}/certificate/rotate", json!({})),
         ("get", "/device/{D}/extend_infos", json!(null)),
-        ("post", "/device/{D}/extend_infos", json!({"infos": {"{I}": "b"}})),
-        ("post", "/device/{BD}/extend_infos", json!({"infos": {"{I}": "b"}})),
-        ("post", "/device/{D}/standard_infos", json!({"info_type": "contact", "value": {"name": "x"}})),
+        (
+            "post",
+            "/device/{D}/extend_infos",
+            json!({"infos": {"{I}": "b"}}),
+        ),
+        (
+            "post",
+            "/device/{BD}/extend_infos",
+            json!({"infos": {"{I}": "b"}}),
+        ),
+        (
+            "post",
+            "/device/{D}/standard_infos",
+            json!({"info_type": "contact", "value": {"name": "x"}}),
+        ),
     ];
     let fill = |s: &str, foreign: bool| {
-        let pick = |id: &str| if foreign { id.to_owned() } else { missing.to_owned() };
+        let pick = |id: &str| {
+            if foreign {
+                id.to_owned()
+            } else {
+                missing.to_owned()
+            }
+        };
         s.replace("{BD}", &b_device)
             .replace("{BT}", &b_type)
             .replace("{D}", &pick(&d))
@@ -85,13 +132,19 @@ pub async fn another_projects_ids_answer_like_missing_ones(app: TestApp) {
             refused(&r, 404);
             answers.push(r.body);
         }
-        assert_eq!(answers[0], answers[1], "{method} {path}: foreign and missing differ");
+        assert_eq!(
+            answers[0], answers[1],
+            "{method} {path}: foreign and missing differ"
+        );
     }
 
     // B's lists show none of A's records.
     let types = info(&get(&app, &b, "/device_types").await);
     assert_eq!(types["items"].as_array().unwrap().len(), 1);
-    assert_eq!(info(&get(&app, &b, "/device_groups_tree").await), json!({"items": []}));
+    assert_eq!(
+        info(&get(&app, &b, "/device_groups_tree").await),
+        json!({"items": []})
+    );
     let devices = info(&get(&app, &b, "/devices").await);
     assert_eq!(devices["total"], 1);
     assert_eq!(devices["items"][0]["id"], b_device.as_str());
@@ -100,7 +153,13 @@ pub async fn another_projects_ids_answer_like_missing_ones(app: TestApp) {
 }
 
 pub async fn calls_without_a_project_token_are_refused(app: TestApp) {
-    for path in ["/devices", "/device_types", "/device_groups_tree", "/devices_stat", "/device/1"] {
+    for path in [
+        "/devices",
+        "/device_types",
+        "/device_groups_tree",
+        "/devices_stat",
+        "/device/1",
+    ] {
         let r = app.get(&api(path), &[]).await;
         refused(&r, 401);
         let r = get(&app, "not-a-token", path).await;

@@ -19,7 +19,17 @@ pub async fn extend_infos_take_values_of_their_type(app: TestApp) {
     assert_eq!(items[0]["info_type"], "location");
     assert_eq!(items[0]["is_standard"], true);
     assert_eq!(items[2]["id"], text.as_str());
-    for key in ["id", "info_type", "name", "descr", "value", "options", "create_time", "update_time", "is_standard"] {
+    for key in [
+        "id",
+        "info_type",
+        "name",
+        "descr",
+        "value",
+        "options",
+        "create_time",
+        "update_time",
+        "is_standard",
+    ] {
         assert!(items[2].get(key).is_some(), "{key}");
     }
 
@@ -33,7 +43,13 @@ pub async fn extend_infos_take_values_of_their_type(app: TestApp) {
     assert_eq!(written[&object], json!({"a": [1]}));
     let after = info(&get(&app, &token, &path).await);
     let value = |id: &str| {
-        after["items"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap()["value"].clone()
+        after["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap()["value"]
+            .clone()
     };
     assert_eq!(value(&text), "hello");
     assert_eq!(value(&object), json!({"a": [1]}));
@@ -47,22 +63,65 @@ pub async fn extend_infos_take_values_of_their_type(app: TestApp) {
     let other_type = new_type(&app, &token, "Other").await;
     let foreign_def = new_info(&app, &token, &other_type, "string").await;
     for (infos, code, message) in [
-        (json!({number.clone(): "3"}), 400, format!("infos.{number} must be a number")),
-        (json!({text.clone(): 1}), 400, format!("infos.{text} must be a string")),
-        (json!({flag.clone(): "true"}), 400, format!("infos.{flag} must be a boolean")),
-        (json!({object.clone(): [1]}), 400, format!("infos.{object} must be an object")),
-        (json!({text.clone(): "x", "999999": "y"}), 404, "extend info not found".to_owned()),
+        (
+            json!({number.clone(): "3"}),
+            400,
+            format!("infos.{number} must be a number"),
+        ),
+        (
+            json!({text.clone(): 1}),
+            400,
+            format!("infos.{text} must be a string"),
+        ),
+        (
+            json!({flag.clone(): "true"}),
+            400,
+            format!("infos.{flag} must be a boolean"),
+        ),
+        (
+            json!({object.clone(): [1]}),
+            400,
+            format!("infos.{object} must be an object"),
+        ),
+        (
+            json!({text.clone(): "x", "999999": "y"}),
+            404,
+            "extend info not found".to_owned(),
+        ),
         (json!({"abc": "y"}), 404, "extend info not found".to_owned()),
-        (json!({standard.clone(): {"lng": 1, "lat": 1}}), 404, "extend info not found".to_owned()),
-        (json!({foreign_def.clone(): "x"}), 404, "extend info not found".to_owned()),
+        (
+            json!({standard.clone(): {"lng": 1, "lat": 1}}),
+            404,
+            "extend info not found".to_owned(),
+        ),
+        (
+            json!({foreign_def.clone(): "x"}),
+            404,
+            "extend info not found".to_owned(),
+        ),
         (json!({}), 400, "infos must not be empty".to_owned()),
     ] {
-        let m = refused(&post(&app, &token, &path, json!({"infos": infos})).await, code);
+        let m = refused(
+            &post(&app, &token, &path, json!({"infos": infos})).await,
+            code,
+        );
         assert_eq!(m, message);
     }
-    assert_eq!(refused(&post(&app, &token, &path, json!({})).await, 400), "infos is required");
+    assert_eq!(
+        refused(&post(&app, &token, &path, json!({})).await, 400),
+        "infos is required"
+    );
     refused(&post(&app, &token, &path, json!({"infos": [1]})).await, 400);
-    refused(&post(&app, &token, "/device/999999/extend_infos", json!({"infos": {text.clone(): "x"}})).await, 404);
+    refused(
+        &post(
+            &app,
+            &token,
+            "/device/999999/extend_infos",
+            json!({"infos": {text.clone(): "x"}}),
+        )
+        .await,
+        404,
+    );
     refused(&get(&app, &token, "/device/999999/extend_infos").await, 404);
     // Nothing of the refused writes landed.
     assert_eq!(info(&get(&app, &token, &path).await), again);
@@ -73,32 +132,88 @@ pub async fn standard_infos_are_checked_per_type(app: TestApp) {
     let id = new_device(&app, &token, json!({"name": "pole"})).await;
     let path = format!("/device/{id}/standard_infos");
     let location = json!({"lng": 120.15, "lat": 30.28, "address": "West Lake"});
-    let r = post(&app, &token, &path, json!({"info_type": "location", "value": location})).await;
+    let r = post(
+        &app,
+        &token,
+        &path,
+        json!({"info_type": "location", "value": location}),
+    )
+    .await;
     assert_eq!(info(&r), json!({"location": location}));
-    let r = post(&app, &token, &path, json!({"info_type": "contact", "value": {"name": "Wang", "phone": "13800000000"}})).await;
-    assert_eq!(info(&r), json!({"contact": {"name": "Wang", "phone": "13800000000"}}));
+    let r = post(
+        &app,
+        &token,
+        &path,
+        json!({"info_type": "contact", "value": {"name": "Wang", "phone": "13800000000"}}),
+    )
+    .await;
+    assert_eq!(
+        info(&r),
+        json!({"contact": {"name": "Wang", "phone": "13800000000"}})
+    );
     let infos = info(&get(&app, &token, &format!("/device/{id}/extend_infos")).await);
     assert_eq!(infos["items"][0]["value"], location);
     assert_eq!(infos["items"][1]["value"]["name"], "Wang");
     // Replaced, not merged.
-    info(&post(&app, &token, &path, json!({"info_type": "location", "value": {"lng": 1, "lat": 2}})).await);
+    info(
+        &post(
+            &app,
+            &token,
+            &path,
+            json!({"info_type": "location", "value": {"lng": 1, "lat": 2}}),
+        )
+        .await,
+    );
     let infos = info(&get(&app, &token, &format!("/device/{id}/extend_infos")).await);
     assert_eq!(infos["items"][0]["value"], json!({"lng": 1, "lat": 2}));
 
     for (body, message) in [
         (json!({"value": {}}), "info_type is required"),
-        (json!({"info_type": "weather", "value": {}}), "info_type must be one of location, contact"),
+        (
+            json!({"info_type": "weather", "value": {}}),
+            "info_type must be one of location, contact",
+        ),
         (json!({"info_type": "location"}), "value is required"),
-        (json!({"info_type": "location", "value": {"lng": 1}}), "value.lat is required"),
-        (json!({"info_type": "location", "value": {"lng": 1, "lat": 91}}), "value.lat must be a number from -90 to 90"),
-        (json!({"info_type": "location", "value": {"lng": 1, "lat": 1, "alt": 3}}), "value.alt is not a key of this info type (lng, lat, address)"),
-        (json!({"info_type": "location", "value": "here"}), "value must be an object"),
-        (json!({"info_type": "contact", "value": {}}), "value must have at least one of name, phone, email"),
-        (json!({"info_type": "contact", "value": {"phone": 138}}), "value.phone must be a string of at most 32 characters"),
+        (
+            json!({"info_type": "location", "value": {"lng": 1}}),
+            "value.lat is required",
+        ),
+        (
+            json!({"info_type": "location", "value": {"lng": 1, "lat": 91}}),
+            "value.lat must be a number from -90 to 90",
+        ),
+        (
+            json!({"info_type": "location", "value": {"lng": 1, "lat": 1, "alt": 3}}),
+            "value.alt is not a key of this info type (lng, lat, address)",
+        ),
+        (
+            json!({"info_type": "location", "value": "here"}),
+            "value must be an object",
+        ),
+        (
+            json!({"info_type": "contact", "value": {}}),
+            "value must have at least one of name, phone, email",
+        ),
+        (
+            json!({"info_type": "contact", "value": {"phone": 138}}),
+            "value.phone must be a string of at most 32 characters",
+        ),
     ] {
-        assert_eq!(refused(&post(&app, &token, &path, body).await, 400), message);
+        assert_eq!(
+            refused(&post(&app, &token, &path, body).await, 400),
+            message
+        );
     }
-    refused(&post(&app, &token, "/device/999999/standard_infos", json!({"info_type": "location", "value": location})).await, 404);
+    refused(
+        &post(
+            &app,
+            &token,
+            "/device/999999/standard_infos",
+            json!({"info_type": "location", "value": location}),
+        )
+        .await,
+        404,
+    );
     let still = info(&get(&app, &token, &format!("/device/{id}/extend_infos")).await);
     assert_eq!(still["items"][0]["value"], json!({"lng": 1, "lat": 2}));
 }
@@ -132,8 +247,16 @@ pub async fn statistics_count_the_project_devices(app: TestApp) {
         ids[0], ids[1]
     ))
     .await;
-    app.execute_sql(&format!("UPDATE devices SET alarm = '{{\"level\": 2}}', alarm_level = 2 WHERE id = {}", ids[2])).await;
-    app.execute_sql(&format!("UPDATE devices SET alarm = '{{\"level\": 3}}', alarm_level = 3 WHERE id = {}", ids[3])).await;
+    app.execute_sql(&format!(
+        "UPDATE devices SET alarm = '{{\"level\": 2}}', alarm_level = 2 WHERE id = {}",
+        ids[2]
+    ))
+    .await;
+    app.execute_sql(&format!(
+        "UPDATE devices SET alarm = '{{\"level\": 3}}', alarm_level = 3 WHERE id = {}",
+        ids[3]
+    ))
+    .await;
     let stat = info(&get(&app, &token, "/devices_stat").await);
     assert_eq!(
         stat,
@@ -152,6 +275,12 @@ pub async fn statistics_count_the_project_devices(app: TestApp) {
     // Another project counts its own.
     let second = app.second_project().await;
     let token_b = app.project_token_for(&second).await;
-    assert_eq!(info(&get(&app, &token_b, "/devices_stat").await)["device_total"], 0);
-    assert_eq!(info(&get(&app, &token_b, "/devices_alarm_stat").await)["normal_total"], 0);
+    assert_eq!(
+        info(&get(&app, &token_b, "/devices_stat").await)["device_total"],
+        0
+    );
+    assert_eq!(
+        info(&get(&app, &token_b, "/devices_alarm_stat").await)["normal_total"],
+        0
+    );
 }

@@ -1,4 +1,4 @@
-//! Devices: create, read, change, certificate, delete.
+//! Devices: create, read, change.
 
 use super::*;
 
@@ -25,10 +25,18 @@ pub async fn devices_get_a_default_type_and_generated_fields(app: TestApp) {
     assert_eq!(d["type_info"]["conn_type"], "mqtt");
     assert_eq!(d["type_info"]["conn_protocol"], "thingscloud");
     assert_eq!(d["type"], d["type_info"]["id"]);
-    assert!(d.get("access_token").is_none(), "only the certificate shows it");
+    assert!(
+        d.get("access_token").is_none(),
+        "only the certificate shows it"
+    );
 
     // The second device without a type shares the same default type.
-    let other = new_device(&app, &token, json!({"name": "Lamp 2", "descr": "hall", "tags": {"a": "1"}, "device_key": "AA:BB:CC"})).await;
+    let other = new_device(
+        &app,
+        &token,
+        json!({"name": "Lamp 2", "descr": "hall", "tags": {"a": "1"}, "device_key": "AA:BB:CC"}),
+    )
+    .await;
     let d2 = info(&get(&app, &token, &format!("/device/{other}")).await);
     assert_eq!(d2["type"], d["type"]);
     assert_eq!(d2["descr"], "hall");
@@ -44,18 +52,51 @@ pub async fn devices_get_a_default_type_and_generated_fields(app: TestApp) {
 pub async fn device_creation_is_checked_and_duplicate_keys_refused(app: TestApp) {
     let token = app.project_token().await;
     let t = new_type(&app, &token, "Sensor").await;
-    new_device(&app, &token, json!({"name": "s1", "type": t, "device_key": "K-1"})).await;
+    new_device(
+        &app,
+        &token,
+        json!({"name": "s1", "type": t, "device_key": "K-1"}),
+    )
+    .await;
     for (body, code, message) in [
         (json!({}), 400, "name is required"),
         (json!({"descr": "x"}), 400, "name is required"),
-        (json!({"name": "x", "type": "999999"}), 404, "device type not found"),
-        (json!({"name": "x", "type": "abc"}), 404, "device type not found"),
-        (json!({"name": "x", "device_key": "has space"}), 400, "device_key must be at most 128 characters without spaces"),
-        (json!({"name": "x", "device_key": "K-1"}), 409, "device_key already exists"),
-        (json!({"name": "x", "type": t, "device_key": " K-1 "}), 409, "device_key already exists"),
+        (
+            json!({"name": "x", "type": "999999"}),
+            404,
+            "device type not found",
+        ),
+        (
+            json!({"name": "x", "type": "abc"}),
+            404,
+            "device type not found",
+        ),
+        (
+            json!({"name": "x", "device_key": "has space"}),
+            400,
+            "device_key must be at most 128 characters without spaces",
+        ),
+        (
+            json!({"name": "x", "device_key": "K-1"}),
+            409,
+            "device_key already exists",
+        ),
+        (
+            json!({"name": "x", "type": t, "device_key": " K-1 "}),
+            409,
+            "device_key already exists",
+        ),
         (json!({"name": 1}), 400, "name has the wrong type"),
-        (json!({"name": "x", "type": true}), 400, "type has the wrong type"),
-        (json!({"name": "x", "tags": "a=b"}), 400, "tags has the wrong type"),
+        (
+            json!({"name": "x", "type": true}),
+            400,
+            "type has the wrong type",
+        ),
+        (
+            json!({"name": "x", "tags": "a=b"}),
+            400,
+            "tags has the wrong type",
+        ),
     ] {
         let m = refused(&post(&app, &token, "/device", body.clone()).await, code);
         assert!(m.starts_with(message), "{body}: {m}");
@@ -73,96 +114,214 @@ pub async fn device_creation_is_checked_and_duplicate_keys_refused(app: TestApp)
 
 pub async fn device_info_tags_and_groups_change(app: TestApp) {
     let token = app.project_token().await;
-    let id = new_device(&app, &token, json!({"name": "d", "device_key": "k1", "tags": {"a": "1", "b": "2"}})).await;
+    let id = new_device(
+        &app,
+        &token,
+        json!({"name": "d", "device_key": "k1", "tags": {"a": "1", "b": "2"}}),
+    )
+    .await;
     new_device(&app, &token, json!({"name": "other", "device_key": "k2"})).await;
     let path = format!("/device/{id}");
 
-    info(&put(&app, &token, &format!("{path}/info"), json!({"name": "renamed", "descr": "desk"})).await);
-    info(&put(&app, &token, &format!("{path}/info"), json!({"device_key": "k3"})).await);
+    info(
+        &put(
+            &app,
+            &token,
+            &format!("{path}/info"),
+            json!({"name": "renamed", "descr": "desk"}),
+        )
+        .await,
+    );
+    info(
+        &put(
+            &app,
+            &token,
+            &format!("{path}/info"),
+            json!({"device_key": "k3"}),
+        )
+        .await,
+    );
     let d = info(&get(&app, &token, &path).await);
-    assert_eq!((d["name"].as_str(), d["descr"].as_str(), d["device_key"].as_str()), (Some("renamed"), Some("desk"), Some("k3")));
-    let m = refused(&put(&app, &token, &format!("{path}/info"), json!({"device_key": "k2", "name": "zz"})).await, 409);
+    assert_eq!(
+        (
+            d["name"].as_str(),
+            d["descr"].as_str(),
+            d["device_key"].as_str()
+        ),
+        (Some("renamed"), Some("desk"), Some("k3"))
+    );
+    let m = refused(
+        &put(
+            &app,
+            &token,
+            &format!("{path}/info"),
+            json!({"device_key": "k2", "name": "zz"}),
+        )
+        .await,
+        409,
+    );
     assert_eq!(m, "device_key already exists");
-    let m = refused(&put(&app, &token, &format!("{path}/info"), json!({})).await, 400);
+    let m = refused(
+        &put(&app, &token, &format!("{path}/info"), json!({})).await,
+        400,
+    );
     assert_eq!(m, "at least one of name, descr, device_key is required");
-    refused(&put(&app, &token, &format!("{path}/info"), json!({"name": ""})).await, 400);
-    refused(&put(&app, &token, "/device/999999/info", json!({"name": "x"})).await, 404);
+    refused(
+        &put(&app, &token, &format!("{path}/info"), json!({"name": ""})).await,
+        400,
+    );
+    refused(
+        &put(&app, &token, "/device/999999/info", json!({"name": "x"})).await,
+        404,
+    );
     assert_eq!(info(&get(&app, &token, &path).await)["name"], "renamed");
 
     // Tags merge, then keys go.
-    assert_eq!(info(&put(&app, &token, &format!("{path}/tags"), json!({"tags": {"b": "20", "c": "3"}})).await), json!({}));
-    assert_eq!(info(&get(&app, &token, &path).await)["tags"], json!({"a": "1", "b": "20", "c": "3"}));
-    info(&post(&app, &token, &format!("{path}/tags_remove"), json!({"keys": ["a", "c", "zz"]})).await);
-    assert_eq!(info(&get(&app, &token, &path).await)["tags"], json!({"b": "20"}));
-    assert_eq!(refused(&put(&app, &token, &format!("{path}/tags"), json!({})).await, 400), "tags is required");
-    assert_eq!(refused(&post(&app, &token, &format!("{path}/tags_remove"), json!({})).await, 400), "keys is required");
-    refused(&post(&app, &token, &format!("{path}/tags_remove"), json!({"keys": "a"})).await, 400);
-    let many: serde_json::Map<String, Value> = (0..50).map(|i| (format!("t{i}"), json!("v"))).collect();
-    let m = refused(&put(&app, &token, &format!("{path}/tags"), json!({"tags": many})).await, 400);
+    assert_eq!(
+        info(
+            &put(
+                &app,
+                &token,
+                &format!("{path}/tags"),
+                json!({"tags": {"b": "20", "c": "3"}})
+            )
+            .await
+        ),
+        json!({})
+    );
+    assert_eq!(
+        info(&get(&app, &token, &path).await)["tags"],
+        json!({"a": "1", "b": "20", "c": "3"})
+    );
+    info(
+        &post(
+            &app,
+            &token,
+            &format!("{path}/tags_remove"),
+            json!({"keys": ["a", "c", "zz"]}),
+        )
+        .await,
+    );
+    assert_eq!(
+        info(&get(&app, &token, &path).await)["tags"],
+        json!({"b": "20"})
+    );
+    assert_eq!(
+        refused(
+            &put(&app, &token, &format!("{path}/tags"), json!({})).await,
+            400
+        ),
+        "tags is required"
+    );
+    assert_eq!(
+        refused(
+            &post(&app, &token, &format!("{path}/tags_remove"), json!({})).await,
+            400
+        ),
+        "keys is required"
+    );
+    refused(
+        &post(
+            &app,
+            &token,
+            &format!("{path}/tags_remove"),
+            json!({"keys": "a"}),
+        )
+        .await,
+        400,
+    );
+    let many: serde_json::Map<String, Value> =
+        (0..50).map(|i| (format!("t{i}"), json!("v"))).collect();
+    let m = refused(
+        &put(&app, &token, &format!("{path}/tags"), json!({"tags": many})).await,
+        400,
+    );
     assert_eq!(m, "a device can have at most 50 tags");
-    refused(&put(&app, &token, "/device/999999/tags", json!({"tags": {"a": "b"}})).await, 404);
-    assert_eq!(info(&get(&app, &token, &path).await)["tags"], json!({"b": "20"}));
+    refused(
+        &put(
+            &app,
+            &token,
+            "/device/999999/tags",
+            json!({"tags": {"a": "b"}}),
+        )
+        .await,
+        404,
+    );
+    assert_eq!(
+        info(&get(&app, &token, &path).await)["tags"],
+        json!({"b": "20"})
+    );
 
     // Groups are replaced as a set; an unknown group changes nothing.
     let g1 = new_group(&app, &token, "g1", None).await;
     let g2 = new_group(&app, &token, "g2", Some(&g1)).await;
-    info(&put(&app, &token, &format!("{path}/groups"), json!({"groups": [g2, g1, g1]})).await);
-    assert_eq!(info(&get(&app, &token, &path).await)["groups"], json!([g1, g2]));
-    let m = refused(&put(&app, &token, &format!("{path}/groups"), json!({"groups": [g1, "999999"]})).await, 404);
+    info(
+        &put(
+            &app,
+            &token,
+            &format!("{path}/groups"),
+            json!({"groups": [g2, g1, g1]}),
+        )
+        .await,
+    );
+    assert_eq!(
+        info(&get(&app, &token, &path).await)["groups"],
+        json!([g1, g2])
+    );
+    let m = refused(
+        &put(
+            &app,
+            &token,
+            &format!("{path}/groups"),
+            json!({"groups": [g1, "999999"]}),
+        )
+        .await,
+        404,
+    );
     assert_eq!(m, "device group not found");
-    refused(&put(&app, &token, &format!("{path}/groups"), json!({"groups": ["abc"]})).await, 404);
-    assert_eq!(info(&get(&app, &token, &path).await)["groups"], json!([g1, g2]));
-    info(&put(&app, &token, &format!("{path}/groups"), json!({"groups": [g2.parse::<i64>().unwrap()]})).await);
+    refused(
+        &put(
+            &app,
+            &token,
+            &format!("{path}/groups"),
+            json!({"groups": ["abc"]}),
+        )
+        .await,
+        404,
+    );
+    assert_eq!(
+        info(&get(&app, &token, &path).await)["groups"],
+        json!([g1, g2])
+    );
+    info(
+        &put(
+            &app,
+            &token,
+            &format!("{path}/groups"),
+            json!({"groups": [g2.parse::<i64>().unwrap()]}),
+        )
+        .await,
+    );
     assert_eq!(info(&get(&app, &token, &path).await)["groups"], json!([g2]));
-    info(&put(&app, &token, &format!("{path}/groups"), json!({"groups": []})).await);
+    info(
+        &put(
+            &app,
+            &token,
+            &format!("{path}/groups"),
+            json!({"groups": []}),
+        )
+        .await,
+    );
     assert_eq!(info(&get(&app, &token, &path).await)["groups"], json!([]));
-    assert_eq!(refused(&put(&app, &token, &format!("{path}/groups"), json!({})).await, 400), "groups is required");
-    refused(&put(&app, &token, "/device/999999/groups", json!({"groups": []})).await, 404);
-}
-
-pub async fn certificates_show_and_rotate_the_access_token(app: TestApp) {
-    let token = app.project_token().await;
-    let id = new_device(&app, &token, json!({"name": "meter"})).await;
-    let path = format!("/device/{id}/certificate");
-    let cert = info(&get(&app, &token, &path).await);
-    assert_eq!(cert["id"], id.as_str());
-    assert_eq!(cert["name"], "meter");
-    let access = cert["access_token"].as_str().unwrap().to_owned();
-    assert!(access.len() >= 22, "{access}");
-    assert_eq!(cert["project_key"], app.credentials["project_key"]);
-    // The same token every time it is read.
-    assert_eq!(info(&get(&app, &token, &path).await), cert);
-    // Every device has its own.
-    let other = new_device(&app, &token, json!({"name": "meter 2"})).await;
-    let other_cert = info(&get(&app, &token, &format!("/device/{other}/certificate")).await);
-    assert_ne!(other_cert["access_token"], cert["access_token"]);
-
-    let rotated = info(&post(&app, &token, &format!("{path}/rotate"), json!({})).await);
-    assert_ne!(rotated["access_token"], cert["access_token"]);
-    assert!(rotated["access_token"].as_str().unwrap().len() >= 22);
-    assert_eq!(rotated["project_key"], cert["project_key"]);
-    assert_eq!(info(&get(&app, &token, &path).await), rotated);
-    refused(&get(&app, &token, "/device/999999/certificate").await, 404);
-    refused(&post(&app, &token, "/device/999999/certificate/rotate", json!({})).await, 404);
-}
-
-pub async fn devices_are_deleted_with_their_links(app: TestApp) {
-    let token = app.project_token().await;
-    let t = new_type(&app, &token, "T").await;
-    let def = new_info(&app, &token, &t, "string").await;
-    let g = new_group(&app, &token, "g", None).await;
-    let id = new_device(&app, &token, json!({"name": "d", "type": t, "device_key": "dk"})).await;
-    info(&put(&app, &token, &format!("/device/{id}/groups"), json!({"groups": [g]})).await);
-    info(&post(&app, &token, &format!("/device/{id}/extend_infos"), json!({"infos": {def.clone(): "v"}})).await);
-    info(&post(&app, &token, &format!("/device/{id}/standard_infos"), json!({"info_type": "contact", "value": {"name": "Li"}})).await);
-
-    assert_eq!(info(&delete(&app, &token, &format!("/device/{id}")).await), json!({}));
-    assert_eq!(refused(&get(&app, &token, &format!("/device/{id}")).await, 404), "device not found");
-    refused(&delete(&app, &token, &format!("/device/{id}")).await, 404);
-    refused(&delete(&app, &token, "/device/abc").await, 404);
-    assert_eq!(info(&get(&app, &token, &format!("/devices?group={g}")).await)["total"], 0);
-    // The key is free again; the type and group can go.
-    new_device(&app, &token, json!({"name": "d", "device_key": "dk"})).await;
-    info(&delete(&app, &token, &format!("/device_group/{g}")).await);
-    info(&delete(&app, &token, &format!("/device_type/{t}")).await);
+    assert_eq!(
+        refused(
+            &put(&app, &token, &format!("{path}/groups"), json!({})).await,
+            400
+        ),
+        "groups is required"
+    );
+    refused(
+        &put(&app, &token, "/device/999999/groups", json!({"groups": []})).await,
+        404,
+    );
 }

@@ -37,14 +37,32 @@ pub async fn pages_of_twenty_with_totals(app: TestApp) {
     assert_eq!(ids(&first), seen[..20]);
     assert_eq!(first["items"][0]["name"], "device 00");
     let item = &first["items"][0];
-    for key in ["id", "name", "descr", "device_key", "tags", "create_time", "alarm", "active", "online", "type", "type_info"] {
+    for key in [
+        "id",
+        "name",
+        "descr",
+        "device_key",
+        "tags",
+        "create_time",
+        "alarm",
+        "active",
+        "online",
+        "type",
+        "type_info",
+    ] {
         assert!(item.get(key).is_some(), "{key} missing from {item}");
     }
     assert_eq!(item["type_info"]["name"], "Default type");
     // Page numbers may come as text or numbers; anything else is refused.
-    assert_eq!(ids(&info(&get(&app, &token, "/devices?page=%202").await)), seen[20..40]);
+    assert_eq!(
+        ids(&info(&get(&app, &token, "/devices?page=%202").await)),
+        seen[20..40]
+    );
     for bad in ["0", "-1"] {
-        let m = refused(&get(&app, &token, &format!("/devices?page={bad}")).await, 400);
+        let m = refused(
+            &get(&app, &token, &format!("/devices?page={bad}")).await,
+            400,
+        );
         assert_eq!(m, "page must be a positive integer");
     }
     let m = refused(&get(&app, &token, "/devices?page=abc").await, 400);
@@ -59,18 +77,47 @@ pub async fn list_filters_by_type_and_group(app: TestApp) {
     let sub = new_group(&app, &token, "Hall corner", Some(&g)).await;
     let mut lamp_ids = Vec::new();
     for i in 0..3 {
-        lamp_ids.push(new_device(&app, &token, json!({"name": format!("lamp {i}"), "type": lamps})).await);
+        lamp_ids.push(
+            new_device(
+                &app,
+                &token,
+                json!({"name": format!("lamp {i}"), "type": lamps}),
+            )
+            .await,
+        );
     }
     let plain = new_device(&app, &token, json!({"name": "plain"})).await;
     for id in [&lamp_ids[0], &lamp_ids[2], &plain] {
-        info(&put(&app, &token, &format!("/device/{id}/groups"), json!({"groups": [g]})).await);
+        info(
+            &put(
+                &app,
+                &token,
+                &format!("/device/{id}/groups"),
+                json!({"groups": [g]}),
+            )
+            .await,
+        );
     }
-    info(&put(&app, &token, &format!("/device/{}/groups", lamp_ids[1]), json!({"groups": [sub]})).await);
+    info(
+        &put(
+            &app,
+            &token,
+            &format!("/device/{}/groups", lamp_ids[1]),
+            json!({"groups": [sub]}),
+        )
+        .await,
+    );
 
     let by_type = info(&get(&app, &token, &format!("/devices?type={lamps}")).await);
     assert_eq!(by_type["total"], 3);
     assert_eq!(by_type["page_total"], 1);
-    assert!(by_type["items"].as_array().unwrap().iter().all(|d| d["type"] == lamps.as_str()));
+    assert!(
+        by_type["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["type"] == lamps.as_str())
+    );
     assert_eq!(by_type["items"][0]["type_info"]["name"], "Lamp");
     let none = info(&get(&app, &token, &format!("/devices?type={empty_type}")).await);
     assert_eq!(none, json!({"items": [], "total": 0, "page_total": 0}));
@@ -78,14 +125,30 @@ pub async fn list_filters_by_type_and_group(app: TestApp) {
     // Direct members only.
     let by_group = info(&get(&app, &token, &format!("/devices?group={g}")).await);
     assert_eq!(by_group["total"], 3);
-    let expected: Vec<i64> = [&lamp_ids[0], &lamp_ids[2], &plain].iter().map(|s| s.parse().unwrap()).collect();
+    let expected: Vec<i64> = [&lamp_ids[0], &lamp_ids[2], &plain]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
     assert_eq!(ids(&by_group), expected);
-    let both = info(&get(&app, &token, &format!("/devices?type={lamps}&group={g}&page=1")).await);
+    let both = info(
+        &get(
+            &app,
+            &token,
+            &format!("/devices?type={lamps}&group={g}&page=1"),
+        )
+        .await,
+    );
     assert_eq!(both["total"], 2);
     let past = info(&get(&app, &token, &format!("/devices?group={g}&page=2")).await);
-    assert_eq!((past["total"].clone(), past["items"].clone()), (json!(3), json!([])));
+    assert_eq!(
+        (past["total"].clone(), past["items"].clone()),
+        (json!(3), json!([]))
+    );
     // Empty filters count as absent.
-    assert_eq!(info(&get(&app, &token, "/devices?type=&group=").await)["total"], 4);
+    assert_eq!(
+        info(&get(&app, &token, "/devices?type=&group=").await)["total"],
+        4
+    );
 
     for (query, message) in [
         ("type=999999", "device type not found"),

@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use super::values;
 use super::{Deletion, DeviceGroup, GroupId, GroupNode, GroupUpdate, NewDeviceGroup, parse_id};
 use crate::error::{DomainError, Result};
+use crate::model::ProjectId;
 use crate::now;
-use crate::project::{Caller, Projects, Tags};
+use crate::project::{Projects, Tags};
 
 /// The fields of a group as a client sends them. On create `name` is
 /// required; on update at least one field is. `parent`: a group id, or
@@ -70,16 +71,20 @@ fn is_self_or_below(groups: &[DeviceGroup], group: GroupId, candidate: GroupId) 
 
 impl Projects {
     /// `GET /device_groups_tree`: every group, nested under its parent.
-    pub async fn device_group_tree(&self, caller: &Caller) -> Result<Vec<GroupNode>> {
-        let groups = self.store().device_groups(caller.project_id).await?;
+    pub async fn device_group_tree(&self, project: ProjectId) -> Result<Vec<GroupNode>> {
+        let groups = self.store().device_groups(project).await?;
         Ok(group_tree(groups))
     }
 
     /// The project's group with this id.
-    pub(super) async fn find_device_group(&self, caller: &Caller, id: &str) -> Result<DeviceGroup> {
+    pub(super) async fn find_device_group(
+        &self,
+        project: ProjectId,
+        id: &str,
+    ) -> Result<DeviceGroup> {
         let id = parse_id(id, "device group")?;
         self.store()
-            .device_group(caller.project_id, id)
+            .device_group(project, id)
             .await?
             .ok_or(DomainError::NotFound("device group"))
     }
@@ -87,7 +92,7 @@ impl Projects {
     /// `POST /device_group`: a new group, at the top level or under `parent`.
     pub async fn create_device_group(
         &self,
-        caller: &Caller,
+        project: ProjectId,
         input: GroupInput,
     ) -> Result<DeviceGroup> {
         let name = values::name("name", &input.name.unwrap_or_default())?;
@@ -95,10 +100,10 @@ impl Projects {
         let tags = values::tags("tags", input.tags.unwrap_or_default())?;
         let parent_id = match input.parent.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(raw) => Some(self.find_device_group(caller, raw).await?.id),
+            Some(raw) => Some(self.find_device_group(project, raw).await?.id),
         };
         let new = NewDeviceGroup {
-            project_id: caller.project_id,
+            project_id: project,
             parent_id,
             name,
             descr,
@@ -112,14 +117,17 @@ impl Projects {
     /// move under itself or its own sub-groups.
     pub async fn update_device_group(
         &self,
-        caller: &Caller,
+        project: ProjectId,
         id: &str,
         input: GroupInput,
     ) -> Result<()> {
-        let group = self.find_device_group(caller, id).await?;
+        let group = self.find_device_group(project, id).await?;
         let mut update = GroupUpdate {
             name: input.name.map(|n| values::name("name", &n)).transpose()?,
-            descr: input.descr.map(|d| values::descr("descr", &d)).transpose()?,
+            descr: input
+                .descr
+                .map(|d| values::descr("descr", &d))
+                .transpose()?,
             tags: input.tags.map(|t| values::tags("tags", t)).transpose()?,
             parent: None,
         };
@@ -127,8 +135,8 @@ impl Projects {
             None => {}
             Some("") => update.parent = Some(None),
             Some(raw) => {
-                let parent = self.find_device_group(caller, raw).await?;
-                let groups = self.store().device_groups(caller.project_id).await?;
+                let parent = self.find_device_group(project, raw).await?;
+                let groups = self.store().device_groups(project).await?;
                 if is_self_or_below(&groups, group.id, parent.id) {
                     return Err(DomainError::invalid(
                         "parent",
@@ -150,7 +158,7 @@ impl Projects {
         }
         if self
             .store()
-            .update_device_group(caller.project_id, group.id, &update)
+            .update_device_group(project, group.id, &update)
             .await?
         {
             Ok(())
@@ -161,9 +169,9 @@ impl Projects {
 
     /// `DELETE /device_group/{id}`: refused while it has sub-groups; its
     /// devices just leave it.
-    pub async fn delete_device_group(&self, caller: &Caller, id: &str) -> Result<()> {
+    pub async fn delete_device_group(&self, project: ProjectId, id: &str) -> Result<()> {
         let id = parse_id(id, "device group")?;
-        match self.store().delete_device_group(caller.project_id, id).await? {
+        match self.store().delete_device_group(project, id).await? {
             Deletion::Deleted => Ok(()),
             Deletion::NotFound => Err(DomainError::NotFound("device group")),
             Deletion::InUse => Err(DomainError::InUse("sub-groups")),

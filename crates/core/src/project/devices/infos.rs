@@ -5,11 +5,13 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::values::{self, StandardInfo};
+use super::StandardInfo;
+use super::values;
 use super::{InfoId, InfoWithValue, parse_id};
 use crate::error::{DomainError, Result};
+use crate::model::ProjectId;
 use crate::now;
-use crate::project::{Caller, Projects};
+use crate::project::Projects;
 
 /// Most values one `extend_infos` write may set.
 const VALUES_MAX: usize = 100;
@@ -19,14 +21,14 @@ impl Projects {
     /// type, each with this device's value (`None` when never set).
     pub async fn device_extend_infos(
         &self,
-        caller: &Caller,
+        project: ProjectId,
         id: &str,
     ) -> Result<Vec<InfoWithValue>> {
-        let device = self.find_device(caller, id).await?.view.device;
+        let device = self.find_device(project, id).await?.view.device;
         let Some(type_id) = device.type_id else {
             return Ok(Vec::new());
         };
-        let defs = self.store().type_infos(caller.project_id, type_id).await?;
+        let defs = self.store().type_infos(project, type_id).await?;
         let mut custom: HashMap<InfoId, _> = self
             .store()
             .device_info_values(device.id)
@@ -64,11 +66,11 @@ impl Projects {
     /// `info_type`; otherwise nothing is written. Returns what was written.
     pub async fn set_device_extend_infos(
         &self,
-        caller: &Caller,
+        project: ProjectId,
         id: &str,
         infos: serde_json::Map<String, Value>,
     ) -> Result<Vec<(InfoId, Value)>> {
-        let device = self.find_device(caller, id).await?.view.device;
+        let device = self.find_device(project, id).await?.view.device;
         if infos.is_empty() {
             return Err(DomainError::invalid("infos", "infos must not be empty"));
         }
@@ -79,7 +81,7 @@ impl Projects {
             ));
         }
         let defs = match device.type_id {
-            Some(t) => self.store().type_infos(caller.project_id, t).await?,
+            Some(t) => self.store().type_infos(project, t).await?,
             None => Vec::new(),
         };
         let mut writes = Vec::with_capacity(infos.len());
@@ -103,12 +105,12 @@ impl Projects {
     /// [`StandardInfo`]). Returns the value as stored.
     pub async fn set_device_standard_info(
         &self,
-        caller: &Caller,
+        project: ProjectId,
         id: &str,
         info_type: Option<String>,
         value: Option<Value>,
     ) -> Result<(StandardInfo, Value)> {
-        let device = self.find_device(caller, id).await?.view.device;
+        let device = self.find_device(project, id).await?.view.device;
         let raw = info_type.ok_or(DomainError::required("info_type"))?;
         let kind = StandardInfo::parse(&raw).ok_or_else(|| {
             DomainError::invalid(

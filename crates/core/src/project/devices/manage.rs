@@ -7,7 +7,8 @@ use super::{
     DeviceTypeUpdate, GroupsEdit, NewDevice, PAGE_SIZE, TagsEdit, TypeChoice, parse_id,
 };
 use crate::error::{DomainError, Result};
-use crate::project::{Caller, Projects, Tags};
+use crate::model::ProjectId;
+use crate::project::{Projects, Tags};
 use crate::{now, secret};
 
 /// Length of a device access token (about 190 bits).
@@ -48,17 +49,17 @@ fn access_token() -> String {
 
 impl Projects {
     /// The project's device with this id.
-    pub(super) async fn find_device(&self, caller: &Caller, id: &str) -> Result<DeviceDetail> {
+    pub(super) async fn find_device(&self, project: ProjectId, id: &str) -> Result<DeviceDetail> {
         let id = parse_id(id, "device")?;
         self.store()
-            .device(caller.project_id, id)
+            .device(project, id)
             .await?
             .ok_or(DomainError::NotFound("device"))
     }
 
     /// `POST /device`: a new device with a fresh access token. Without a
     /// type it gets the project's default type; without a key a generated one.
-    pub async fn create_device(&self, caller: &Caller, input: DeviceInput) -> Result<Device> {
+    pub async fn create_device(&self, project: ProjectId, input: DeviceInput) -> Result<Device> {
         let name = values::name("name", &input.name.unwrap_or_default())?;
         let descr = values::descr("descr", &input.descr.unwrap_or_default())?;
         let tags = values::tags("tags", input.tags.unwrap_or_default())?;
@@ -69,13 +70,13 @@ impl Projects {
         let choice = match input.type_id.as_deref() {
             Some(raw) => TypeChoice::Given(parse_id(raw, "device type")?),
             None => TypeChoice::Default(Box::new(new_type(
-                caller.project_id,
+                project,
                 DeviceTypeUpdate::default(),
                 true,
             ))),
         };
         let new = NewDevice {
-            project_id: caller.project_id,
+            project_id: project,
             name,
             descr,
             device_key,
@@ -92,35 +93,38 @@ impl Projects {
     }
 
     /// `GET /device/{id}`: the device with its type and groups.
-    pub async fn device(&self, caller: &Caller, id: &str) -> Result<DeviceDetail> {
-        self.find_device(caller, id).await
+    pub async fn device(&self, project: ProjectId, id: &str) -> Result<DeviceDetail> {
+        self.find_device(project, id).await
     }
 
     /// `GET /devices`: page `page` (from 1) of [`PAGE_SIZE`] devices, by id,
     /// of one type and/or group. A page past the end is empty.
     pub async fn devices(
         &self,
-        caller: &Caller,
+        project: ProjectId,
         page: Option<i64>,
         type_id: Option<&str>,
         group_id: Option<&str>,
     ) -> Result<DevicePage> {
         let page = page.unwrap_or(1);
         if page < 1 {
-            return Err(DomainError::invalid("page", "page must be a positive integer"));
+            return Err(DomainError::invalid(
+                "page",
+                "page must be a positive integer",
+            ));
         }
         let mut filter = DeviceFilter::default();
         if let Some(raw) = type_id {
-            filter.type_id = Some(self.find_device_type(caller, raw).await?.id);
+            filter.type_id = Some(self.find_device_type(project, raw).await?.id);
         }
         if let Some(raw) = group_id {
-            filter.group_id = Some(self.find_device_group(caller, raw).await?.id);
+            filter.group_id = Some(self.find_device_group(project, raw).await?.id);
         }
         // Past the end of any real project: answer empty, do not overflow.
         let offset = (page as u64 - 1).saturating_mul(PAGE_SIZE);
         let (total, items) = self
             .store()
-            .devices(caller.project_id, filter, offset, PAGE_SIZE)
+            .devices(project, filter, offset, PAGE_SIZE)
             .await?;
         Ok(DevicePage {
             items,
@@ -130,9 +134,9 @@ impl Projects {
     }
 
     /// `DELETE /device/{id}`.
-    pub async fn delete_device(&self, caller: &Caller, id: &str) -> Result<()> {
+    pub async fn delete_device(&self, project: ProjectId, id: &str) -> Result<()> {
         let id = parse_id(id, "device")?;
-        if self.store().delete_device(caller.project_id, id).await? {
+        if self.store().delete_device(project, id).await? {
             Ok(())
         } else {
             Err(DomainError::NotFound("device"))
@@ -142,14 +146,17 @@ impl Projects {
     /// `PUT /device/{id}/info`: name, descr and/or device_key.
     pub async fn update_device_info(
         &self,
-        caller: &Caller,
+        project: ProjectId,
         id: &str,
         input: DeviceInfoInput,
     ) -> Result<()> {
         let id = parse_id(id, "device")?;
         let update = DeviceInfoUpdate {
             name: input.name.map(|n| values::name("name", &n)).transpose()?,
-            descr: input.descr.map(|d| values::descr("descr", &d)).transpose()?,
+            descr: input
+                .descr
+                .map(|d| values::descr("descr", &d))
+                .transpose()?,
             device_key: input
                 .device_key
                 .map(|k| values::device_key("device_key", &k))
@@ -163,7 +170,7 @@ impl Projects {
         }
         if self
             .store()
-            .update_device_info(caller.project_id, id, &update)
+            .update_device_info(project, id, &update)
             .await?
         {
             Ok(())
@@ -173,16 +180,16 @@ impl Projects {
     }
 
     /// `PUT /device/{id}/tags`: adds or overwrites the keys given.
-    pub async fn set_device_tags(&self, caller: &Caller, id: &str, tags: Tags) -> Result<()> {
+    pub async fn set_device_tags(&self, project: ProjectId, id: &str, tags: Tags) -> Result<()> {
         let id = parse_id(id, "device")?;
         let tags = values::tags("tags", tags)?;
-        self.edit_tags(caller, id, &tags, &[]).await
+        self.edit_tags(project, id, &tags, &[]).await
     }
 
     /// `POST /device/{id}/tags_remove`: removes the keys given.
     pub async fn remove_device_tags(
         &self,
-        caller: &Caller,
+        project: ProjectId,
         id: &str,
         keys: Vec<String>,
     ) -> Result<()> {
@@ -190,13 +197,19 @@ impl Projects {
         if keys.len() > values::TAGS_MAX * 4 {
             return Err(DomainError::invalid("keys", "keys has too many entries"));
         }
-        self.edit_tags(caller, id, &Tags::new(), &keys).await
+        self.edit_tags(project, id, &Tags::new(), &keys).await
     }
 
-    async fn edit_tags(&self, caller: &Caller, id: i64, set: &Tags, remove: &[String]) -> Result<()> {
+    async fn edit_tags(
+        &self,
+        project: ProjectId,
+        id: i64,
+        set: &Tags,
+        remove: &[String],
+    ) -> Result<()> {
         match self
             .store()
-            .edit_device_tags(caller.project_id, id, set, remove, values::TAGS_MAX)
+            .edit_device_tags(project, id, set, remove, values::TAGS_MAX)
             .await?
         {
             TagsEdit::Done => Ok(()),
@@ -211,7 +224,7 @@ impl Projects {
     /// `PUT /device/{id}/groups`: the device's groups become exactly these.
     pub async fn set_device_groups(
         &self,
-        caller: &Caller,
+        project: ProjectId,
         id: &str,
         groups: &[String],
     ) -> Result<()> {
@@ -228,11 +241,7 @@ impl Projects {
             .collect::<Result<Vec<_>>>()?;
         ids.sort_unstable();
         ids.dedup();
-        match self
-            .store()
-            .set_device_groups(caller.project_id, id, &ids)
-            .await?
-        {
+        match self.store().set_device_groups(project, id, &ids).await? {
             GroupsEdit::Done => Ok(()),
             GroupsEdit::DeviceNotFound => Err(DomainError::NotFound("device")),
             GroupsEdit::GroupNotFound => Err(DomainError::NotFound("device group")),
@@ -240,33 +249,33 @@ impl Projects {
     }
 
     /// `GET /device/{id}/certificate`: the access token and the project key.
-    pub async fn device_certificate(&self, caller: &Caller, id: &str) -> Result<Certificate> {
+    pub async fn device_certificate(&self, project: ProjectId, id: &str) -> Result<Certificate> {
         let id = parse_id(id, "device")?;
         self.store()
-            .device_certificate(caller.project_id, id)
+            .device_certificate(project, id)
             .await?
             .ok_or(DomainError::NotFound("device"))
     }
 
     /// `POST /device/{id}/certificate/rotate`: a new access token; the old
     /// one stops working.
-    pub async fn rotate_device_token(&self, caller: &Caller, id: &str) -> Result<Certificate> {
+    pub async fn rotate_device_token(&self, project: ProjectId, id: &str) -> Result<Certificate> {
         let id = parse_id(id, "device")?;
         if !self
             .store()
-            .set_device_access_token(caller.project_id, id, &access_token())
+            .set_device_access_token(project, id, &access_token())
             .await?
         {
             return Err(DomainError::NotFound("device"));
         }
         self.store()
-            .device_certificate(caller.project_id, id)
+            .device_certificate(project, id)
             .await?
             .ok_or(DomainError::NotFound("device"))
     }
 
     /// `GET /devices_stat` and `GET /devices_alarm_stat`.
-    pub async fn device_stats(&self, caller: &Caller) -> Result<DeviceStats> {
-        Ok(self.store().device_stats(caller.project_id).await?)
+    pub async fn device_stats(&self, project: ProjectId) -> Result<DeviceStats> {
+        Ok(self.store().device_stats(project).await?)
     }
 }

@@ -10,6 +10,7 @@ mod groups;
 mod infos;
 mod manage;
 pub mod model;
+mod standard;
 mod types;
 pub mod values;
 
@@ -25,8 +26,8 @@ use crate::store::StoreResult;
 pub use groups::{GroupInput, group_tree};
 pub use manage::{DeviceInfoInput, DeviceInput};
 pub use model::*;
+pub use standard::StandardInfo;
 pub use types::{DEFAULT_TYPE_NAME, DeviceTypeInput, InfoDefInput};
-pub use values::StandardInfo;
 
 /// Devices per page of `GET /devices`.
 pub const PAGE_SIZE: u64 = 20;
@@ -63,12 +64,18 @@ pub trait DeviceStore: Send + Sync {
     ) -> StoreResult<bool>;
     /// Refused with [`Deletion::InUse`] while devices have the type. The
     /// type's definitions go with it.
-    async fn delete_device_type(&self, project: ProjectId, id: DeviceTypeId)
-    -> StoreResult<Deletion>;
+    async fn delete_device_type(
+        &self,
+        project: ProjectId,
+        id: DeviceTypeId,
+    ) -> StoreResult<Deletion>;
 
     /// The type's definitions, standard ones first, then by id.
-    async fn type_infos(&self, project: ProjectId, type_id: DeviceTypeId)
-    -> StoreResult<Vec<InfoDef>>;
+    async fn type_infos(
+        &self,
+        project: ProjectId,
+        type_id: DeviceTypeId,
+    ) -> StoreResult<Vec<InfoDef>>;
     async fn insert_type_info(&self, new: NewInfoDef) -> StoreResult<InfoDef>;
     /// Deletes a definition of the type with the values devices had for it.
     /// False when the type has no such definition.
@@ -81,8 +88,11 @@ pub trait DeviceStore: Send + Sync {
 
     /// The project's groups, oldest first.
     async fn device_groups(&self, project: ProjectId) -> StoreResult<Vec<DeviceGroup>>;
-    async fn device_group(&self, project: ProjectId, id: GroupId)
-    -> StoreResult<Option<DeviceGroup>>;
+    async fn device_group(
+        &self,
+        project: ProjectId,
+        id: GroupId,
+    ) -> StoreResult<Option<DeviceGroup>>;
     async fn insert_device_group(&self, new: NewDeviceGroup) -> StoreResult<DeviceGroup>;
     /// False when the project has no such group.
     async fn update_device_group(
@@ -100,8 +110,11 @@ pub trait DeviceStore: Send + Sync {
     /// default type, created in the same transaction if missing (two
     /// callers at once get the same one). `Conflict("device_key")` on a
     /// duplicate key, with nothing written.
-    async fn insert_device(&self, new: NewDevice, choice: TypeChoice)
-    -> StoreResult<Option<Device>>;
+    async fn insert_device(
+        &self,
+        new: NewDevice,
+        choice: TypeChoice,
+    ) -> StoreResult<Option<Device>>;
     /// The device with its type brief and group ids.
     async fn device(&self, project: ProjectId, id: DeviceId) -> StoreResult<Option<DeviceDetail>>;
     /// One page (`offset`, `limit`) of the project's devices matching the
@@ -191,7 +204,10 @@ mod tests {
         assert_eq!(parse_id(" 12 ", "device").ok(), Some(12));
         for raw in ["", "0", "-3", "abc", "1.5", "99999999999999999999"] {
             assert!(
-                matches!(parse_id(raw, "device"), Err(DomainError::NotFound("device"))),
+                matches!(
+                    parse_id(raw, "device"),
+                    Err(DomainError::NotFound("device"))
+                ),
                 "{raw}"
             );
         }

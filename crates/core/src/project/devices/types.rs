@@ -2,12 +2,13 @@
 
 use serde_json::{Value, json};
 
-use super::values::{self, StandardInfo};
+use super::StandardInfo;
+use super::values;
 use super::{Deletion, DeviceType, DeviceTypeSummary, DeviceTypeUpdate, InfoDef, NewDeviceType};
 use super::{NewInfoDef, parse_id};
 use crate::error::{DomainError, Result};
 use crate::model::ProjectId;
-use crate::project::{Caller, Projects, Tags};
+use crate::project::{Projects, Tags};
 use crate::{Time, now, secret};
 
 /// Length of a generated `type_key` (about 119 bits).
@@ -67,7 +68,11 @@ pub struct InfoDefInput {
 }
 
 /// A new type with its standard definitions.
-pub(super) fn new_type(project: ProjectId, fields: DeviceTypeUpdate, is_default: bool) -> NewDeviceType {
+pub(super) fn new_type(
+    project: ProjectId,
+    fields: DeviceTypeUpdate,
+    is_default: bool,
+) -> NewDeviceType {
     let created_at = now();
     NewDeviceType {
         project_id: project,
@@ -106,15 +111,19 @@ fn standard_defs(project: ProjectId, at: Time) -> Vec<NewInfoDef> {
 
 impl Projects {
     /// `GET /device_types`: the project's types with their device counts.
-    pub async fn device_types(&self, caller: &Caller) -> Result<Vec<DeviceTypeSummary>> {
-        Ok(self.store().device_types(caller.project_id).await?)
+    pub async fn device_types(&self, project: ProjectId) -> Result<Vec<DeviceTypeSummary>> {
+        Ok(self.store().device_types(project).await?)
     }
 
     /// The project's type with this id.
-    pub(super) async fn find_device_type(&self, caller: &Caller, id: &str) -> Result<DeviceType> {
+    pub(super) async fn find_device_type(
+        &self,
+        project: ProjectId,
+        id: &str,
+    ) -> Result<DeviceType> {
         let id = parse_id(id, "device type")?;
         self.store()
-            .device_type(caller.project_id, id)
+            .device_type(project, id)
             .await?
             .ok_or(DomainError::NotFound("device type"))
     }
@@ -122,21 +131,21 @@ impl Projects {
     /// `POST /device_type`: a new type with the standard extend infos.
     pub async fn create_device_type(
         &self,
-        caller: &Caller,
+        project: ProjectId,
         input: DeviceTypeInput,
     ) -> Result<DeviceType> {
         if input.name.is_none() {
             return Err(DomainError::required("name"));
         }
         let fields = input.checked()?;
-        let new = new_type(caller.project_id, fields, false);
+        let new = new_type(project, fields, false);
         Ok(self.store().insert_device_type(new).await?)
     }
 
     /// `PUT /device_type/{id}`: changes the fields given.
     pub async fn update_device_type(
         &self,
-        caller: &Caller,
+        project: ProjectId,
         id: &str,
         input: DeviceTypeInput,
     ) -> Result<()> {
@@ -150,7 +159,7 @@ impl Projects {
         }
         if self
             .store()
-            .update_device_type(caller.project_id, id, &update)
+            .update_device_type(project, id, &update)
             .await?
         {
             Ok(())
@@ -160,9 +169,9 @@ impl Projects {
     }
 
     /// `DELETE /device_type/{id}`: refused while devices have the type.
-    pub async fn delete_device_type(&self, caller: &Caller, id: &str) -> Result<()> {
+    pub async fn delete_device_type(&self, project: ProjectId, id: &str) -> Result<()> {
         let id = parse_id(id, "device type")?;
-        match self.store().delete_device_type(caller.project_id, id).await? {
+        match self.store().delete_device_type(project, id).await? {
             Deletion::Deleted => Ok(()),
             Deletion::NotFound => Err(DomainError::NotFound("device type")),
             Deletion::InUse => Err(DomainError::InUse("devices")),
@@ -170,19 +179,23 @@ impl Projects {
     }
 
     /// `GET /device_type/{id}/extend_infos`: the type's definitions.
-    pub async fn device_type_infos(&self, caller: &Caller, type_id: &str) -> Result<Vec<InfoDef>> {
-        let t = self.find_device_type(caller, type_id).await?;
-        Ok(self.store().type_infos(caller.project_id, t.id).await?)
+    pub async fn device_type_infos(
+        &self,
+        project: ProjectId,
+        type_id: &str,
+    ) -> Result<Vec<InfoDef>> {
+        let t = self.find_device_type(project, type_id).await?;
+        Ok(self.store().type_infos(project, t.id).await?)
     }
 
     /// `POST /device_type/{id}/extend_info`: a custom definition.
     pub async fn create_type_info(
         &self,
-        caller: &Caller,
+        project: ProjectId,
         type_id: &str,
         input: InfoDefInput,
     ) -> Result<InfoDef> {
-        let t = self.find_device_type(caller, type_id).await?;
+        let t = self.find_device_type(project, type_id).await?;
         let info_type = values::custom_info_type(
             "info_type",
             &input.info_type.ok_or(DomainError::required("info_type"))?,
@@ -191,7 +204,7 @@ impl Projects {
         let descr = values::descr("descr", &input.descr.unwrap_or_default())?;
         let options = values::options("options", input.options.unwrap_or_else(|| json!({})))?;
         let new = NewInfoDef {
-            project_id: caller.project_id,
+            project_id: project,
             type_id: t.id,
             info_type,
             name,
@@ -206,10 +219,15 @@ impl Projects {
 
     /// `DELETE /device_type/{id}/extend_info/{info_id}`: a custom
     /// definition and the values devices had for it. Standard ones stay.
-    pub async fn delete_type_info(&self, caller: &Caller, type_id: &str, info_id: &str) -> Result<()> {
-        let t = self.find_device_type(caller, type_id).await?;
+    pub async fn delete_type_info(
+        &self,
+        project: ProjectId,
+        type_id: &str,
+        info_id: &str,
+    ) -> Result<()> {
+        let t = self.find_device_type(project, type_id).await?;
         let info_id = parse_id(info_id, "extend info")?;
-        let defs = self.store().type_infos(caller.project_id, t.id).await?;
+        let defs = self.store().type_infos(project, t.id).await?;
         let def = defs
             .iter()
             .find(|d| d.id == info_id)
@@ -222,7 +240,7 @@ impl Projects {
         }
         if self
             .store()
-            .delete_type_info(caller.project_id, t.id, info_id)
+            .delete_type_info(project, t.id, info_id)
             .await?
         {
             Ok(())

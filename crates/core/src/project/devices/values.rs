@@ -1,7 +1,7 @@
 //! The rules of the fields of device types, groups and devices, and the
 //! standard extend infos. Each check returns the value as stored.
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use crate::error::{DomainError, Result};
 use crate::project::Tags;
@@ -100,8 +100,7 @@ pub fn device_key(field: &'static str, raw: &str) -> Result<String> {
     if s.is_empty() {
         return Err(DomainError::required(field));
     }
-    if s.chars().count() > DEVICE_KEY_MAX
-        || s.chars().any(|c| c.is_control() || c.is_whitespace())
+    if s.chars().count() > DEVICE_KEY_MAX || s.chars().any(|c| c.is_control() || c.is_whitespace())
     {
         return Err(invalid(
             field,
@@ -125,8 +124,7 @@ pub fn conn_type(field: &'static str, raw: &str) -> Result<String> {
 pub fn conn_protocol(field: &'static str, raw: &str) -> Result<String> {
     let s = raw.trim().to_ascii_lowercase();
     let ok = (1..=32).contains(&s.len())
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
     if ok {
         Ok(s)
@@ -172,7 +170,12 @@ fn small(field: &'static str, shown: &str, value: &Value) -> Result<()> {
 
 /// Checks a custom extend-info value against its definition's type.
 /// `shown` names the value in the message (`infos.12`).
-pub fn custom_value(field: &'static str, shown: &str, info_type: &str, value: &Value) -> Result<()> {
+pub fn custom_value(
+    field: &'static str,
+    shown: &str,
+    info_type: &str,
+    value: &Value,
+) -> Result<()> {
     let fits = match info_type {
         "string" => value.is_string(),
         "number" => value.is_number(),
@@ -190,161 +193,16 @@ pub fn custom_value(field: &'static str, shown: &str, info_type: &str, value: &V
     small(field, shown, value)
 }
 
-/// The standard extend infos every device type has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StandardInfo {
-    /// `{lng, lat, address?}`: longitude -180..180, latitude -90..90.
-    Location,
-    /// `{name?, phone?, email?}`: at least one, strings.
-    Contact,
-}
-
-impl StandardInfo {
-    pub const ALL: [StandardInfo; 2] = [StandardInfo::Location, StandardInfo::Contact];
-
-    /// The `info_type`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StandardInfo::Location => "location",
-            StandardInfo::Contact => "contact",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == raw.trim())
-    }
-
-    /// The definition's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            StandardInfo::Location => "Location",
-            StandardInfo::Contact => "Contact",
-        }
-    }
-
-    /// The definition's description.
-    pub fn descr(self) -> &'static str {
-        match self {
-            StandardInfo::Location => "Where the device is: lng, lat, address",
-            StandardInfo::Contact => "Who looks after the device: name, phone, email",
-        }
-    }
-
-    /// The definition's options: the keys of the value and their types.
-    pub fn options(self) -> Value {
-        match self {
-            StandardInfo::Location => {
-                json!({"keys": {"lng": "number", "lat": "number", "address": "string"}})
-            }
-            StandardInfo::Contact => {
-                json!({"keys": {"name": "string", "phone": "string", "email": "string"}})
-            }
-        }
-    }
-
-    /// Checks a value (`field` names it in messages) and returns it as stored.
-    pub fn check(self, field: &'static str, value: Value) -> Result<Value> {
-        let Value::Object(map) = value else {
-            return Err(invalid(field, format!("{field} must be an object")));
-        };
-        match self {
-            StandardInfo::Location => location(field, map),
-            StandardInfo::Contact => contact(field, map),
-        }
-    }
-}
-
-fn only_keys(field: &'static str, map: &Map<String, Value>, allowed: &[&str]) -> Result<()> {
-    match map.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) => Err(invalid(
-            field,
-            format!("{field}.{k} is not a key of this info type ({})", allowed.join(", ")),
-        )),
-        None => Ok(()),
-    }
-}
-
-fn text(field: &'static str, map: &Map<String, Value>, key: &str, max: usize) -> Result<()> {
-    match map.get(key) {
-        None => Ok(()),
-        Some(Value::String(s)) if s.chars().count() <= max => Ok(()),
-        Some(_) => Err(invalid(
-            field,
-            format!("{field}.{key} must be a string of at most {max} characters"),
-        )),
-    }
-}
-
-fn location(field: &'static str, map: Map<String, Value>) -> Result<Value> {
-    only_keys(field, &map, &["lng", "lat", "address"])?;
-    for (key, limit) in [("lng", 180.0), ("lat", 90.0)] {
-        let Some(v) = map.get(key) else {
-            return Err(invalid(field, format!("{field}.{key} is required")));
-        };
-        if !v.as_f64().is_some_and(|n| (-limit..=limit).contains(&n)) {
-            return Err(invalid(
-                field,
-                format!("{field}.{key} must be a number from -{limit} to {limit}"),
-            ));
-        }
-    }
-    text(field, &map, "address", 256)?;
-    Ok(Value::Object(map))
-}
-
-fn contact(field: &'static str, map: Map<String, Value>) -> Result<Value> {
-    only_keys(field, &map, &["name", "phone", "email"])?;
-    if map.is_empty() {
-        return Err(invalid(
-            field,
-            format!("{field} must have at least one of name, phone, email"),
-        ));
-    }
-    text(field, &map, "name", 64)?;
-    text(field, &map, "phone", 32)?;
-    text(field, &map, "email", 254)?;
-    Ok(Value::Object(map))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn message(r: Result<impl std::fmt::Debug>) -> String {
         match r {
             Err(e) => e.to_string(),
             Ok(v) => panic!("accepted {v:?}"),
         }
-    }
-
-    #[test]
-    fn locations() {
-        let ok = StandardInfo::Location.check("value", json!({"lng": 120.1, "lat": 30, "address": "Hangzhou"}));
-        assert!(ok.is_ok());
-        assert_eq!(
-            message(StandardInfo::Location.check("value", json!({"lat": 30}))),
-            "value.lng is required"
-        );
-        assert_eq!(
-            message(StandardInfo::Location.check("value", json!({"lng": 181, "lat": 0}))),
-            "value.lng must be a number from -180 to 180"
-        );
-        assert_eq!(
-            message(StandardInfo::Location.check("value", json!({"lng": "1", "lat": 0}))),
-            "value.lng must be a number from -180 to 180"
-        );
-        assert!(message(StandardInfo::Location.check("value", json!({"lng": 1, "lat": 0, "x": 1}))).contains("value.x"));
-        assert_eq!(
-            message(StandardInfo::Location.check("value", json!([1]))),
-            "value must be an object"
-        );
-    }
-
-    #[test]
-    fn contacts() {
-        assert!(StandardInfo::Contact.check("value", json!({"phone": "123"})).is_ok());
-        assert!(StandardInfo::Contact.check("value", json!({})).is_err());
-        assert!(StandardInfo::Contact.check("value", json!({"phone": 123})).is_err());
     }
 
     #[test]
@@ -372,7 +230,9 @@ mod tests {
         assert!(conn_type("conn_type", "coap").is_err());
         assert!(conn_protocol("conn_protocol", "modbus-rtu").is_ok());
         assert!(conn_protocol("conn_protocol", "").is_err());
-        let many: Tags = (0..=TAGS_MAX).map(|i| (i.to_string(), String::new())).collect();
+        let many: Tags = (0..=TAGS_MAX)
+            .map(|i| (i.to_string(), String::new()))
+            .collect();
         assert!(tags("tags", many).is_err());
         assert!(tags("tags", Tags::from([(String::new(), "v".into())])).is_err());
     }

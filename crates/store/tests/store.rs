@@ -135,6 +135,8 @@ macro_rules! on_every_backend {
 mod accounts;
 #[path = "store/codes.rs"]
 mod codes;
+#[path = "store/devices.rs"]
+mod devices;
 
 /// A fixed time, `secs` seconds after a fixed origin, in whole milliseconds.
 fn t(secs: i64) -> DateTime<Utc> {

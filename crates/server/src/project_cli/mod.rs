@@ -8,6 +8,8 @@
 
 mod admins;
 mod apps;
+mod device_groups;
+mod device_types;
 mod projects;
 
 use std::path::Path;
@@ -37,6 +39,12 @@ pub enum ProjectCommand {
     /// Manage a project's admins.
     #[command(subcommand)]
     Admin(admins::AdminCommand),
+    /// Manage a project's device types and their extend infos.
+    #[command(subcommand)]
+    DeviceType(device_types::DeviceTypeCommand),
+    /// Manage a project's device groups.
+    #[command(subcommand)]
+    DeviceGroup(device_groups::DeviceGroupCommand),
 }
 
 impl ProjectCommand {
@@ -47,6 +55,8 @@ impl ProjectCommand {
             ProjectCommand::List(a) => &a.flags,
             ProjectCommand::App(c) => c.flags(),
             ProjectCommand::Admin(c) => c.flags(),
+            ProjectCommand::DeviceType(c) => c.flags(),
+            ProjectCommand::DeviceGroup(c) => c.flags(),
         }
     }
 }
@@ -169,6 +179,8 @@ pub async fn run(config: Option<&Path>, command: &ProjectCommand) -> Result<Valu
         ProjectCommand::List(_) => projects::list(&console).await,
         ProjectCommand::App(c) => apps::run(&console, c).await,
         ProjectCommand::Admin(c) => admins::run(&console, c).await,
+        ProjectCommand::DeviceType(c) => device_types::run(&console, c).await,
+        ProjectCommand::DeviceGroup(c) => device_groups::run(&console, c).await,
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod cli;
 mod process;
+mod project_devices;
 mod reference;
 
 use serde_json::{Value, json};

@@ -1,0 +1,21 @@
+//! Devices' values of custom extend infos.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `device_info_values`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "device_info_values")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub device_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub info_id: i64,
+    /// JSON value.
+    pub value: String,
+    pub updated_at: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -6,9 +6,11 @@ use thingstead_core::Time;
 use thingstead_core::model::{
     CodePurpose, Platform, Project, Session, StoredCode, Terminal, UploadTicket, User,
 };
+use thingstead_core::project::Tags;
+use thingstead_core::project::customers::CustomerRole;
 use thingstead_core::store::StoreResult;
 
-use crate::entity::{code, project, session, terminal, upload_ticket, user};
+use crate::entity::{code, customer_role, project, session, terminal, upload_ticket, user};
 
 /// A time as stored.
 pub(crate) fn ms(t: Time) -> i64 {
@@ -62,6 +64,33 @@ pub(crate) fn user(m: user::Model) -> StoreResult<User> {
         alarm_switch: m.alarm_switch,
         created_at: time(m.created_at)?,
         last_login_at: m.last_login_at.map(time).transpose()?,
+        descr: m.descr,
+        tags: tags(&m.tags)?,
+        role_id: m.role_id,
+        locale: m.locale,
+    })
+}
+
+/// Tags as stored: a JSON object of strings.
+pub(crate) fn tags_text(tags: &Tags) -> StoreResult<String> {
+    serde_json::to_string(tags).map_err(|e| StoreError::Backend(format!("tags: {e}")))
+}
+
+/// Stored tags.
+pub(crate) fn tags(text: &str) -> StoreResult<Tags> {
+    serde_json::from_str(text).map_err(|e| StoreError::Backend(format!("stored tags: {e}")))
+}
+
+pub(crate) fn customer_role(m: customer_role::Model) -> StoreResult<CustomerRole> {
+    Ok(CustomerRole {
+        id: m.id,
+        project_id: m.project_id,
+        name: m.name,
+        descr: m.descr,
+        allow_operate_device: m.allow_operate_device,
+        allow_alarm_msg_maintain: m.allow_alarm_msg_maintain,
+        allow_add_device: m.allow_add_device,
+        created_at: time(m.created_at)?,
     })
 }
 

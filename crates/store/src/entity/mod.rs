@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api_app;
 pub mod code;
 pub mod code_send;
+pub mod customer_role;
 pub mod login_failure;
 pub mod mobile_app;
 pub mod project;

@@ -22,6 +22,10 @@ pub struct Project {
     pub project_key: String,
     pub is_default: bool,
     pub created_at: Time,
+    /// Description shown by the project API (`descr`).
+    pub descr: String,
+    /// Free tags shown by the project API.
+    pub tags: crate::project::Tags,
 }
 
 /// A person who uses the phone app.

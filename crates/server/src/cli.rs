@@ -33,6 +33,9 @@ pub enum Command {
     Serve(Flags),
     /// Bring the database schema up to date, then exit.
     Migrate(Flags),
+    /// Set up projects, their API apps and admins on the configured database.
+    #[command(subcommand)]
+    Project(crate::project_cli::ProjectCommand),
 }
 
 impl Cli {
@@ -42,6 +45,8 @@ impl Cli {
             None => (true, Flags::default()),
             Some(Command::Serve(f)) => (true, f.clone()),
             Some(Command::Migrate(f)) => (false, f.clone()),
+            // Run by `project_cli::run`; here only its configuration counts.
+            Some(Command::Project(p)) => (false, p.flags().clone()),
         }
     }
 }

@@ -33,6 +33,9 @@ pub enum StartError {
     /// The HTTP server stopped by itself.
     #[error("the HTTP server stopped: {0}")]
     Serve(String),
+    /// A `thingstead project` command was refused; the message says why.
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl StartError {

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod logging;
+pub mod project_cli;
 pub mod start;
 
 pub use config::{LogFormat, Settings};

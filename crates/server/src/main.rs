@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use thingstead_server::cli::Cli;
+use thingstead_server::cli::{Cli, Command};
+use thingstead_server::project_cli::{self, CliError, ProjectCommand};
 use thingstead_server::{StartError, logging};
 
 fn main() -> ExitCode {
@@ -30,6 +31,9 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), StartError> {
+    if let Some(Command::Project(command)) = &cli.command {
+        return run_project(cli.config.as_deref(), command).await;
+    }
     let (serve, flags) = cli.command();
     let settings = thingstead_server::cli::load(cli.config.as_deref(), &flags)?;
     logging::init(&settings)?;
@@ -49,6 +53,21 @@ async fn run(cli: Cli) -> Result<(), StartError> {
             Ok(())
         }
         Err(e) => Err(StartError::Serve(e.to_string())),
+    }
+}
+
+/// `thingstead project …`: prints the answer as JSON on stdout.
+async fn run_project(
+    config: Option<&std::path::Path>,
+    command: &ProjectCommand,
+) -> Result<(), StartError> {
+    match project_cli::run(config, command).await {
+        Ok(out) => {
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            Ok(())
+        }
+        Err(CliError::Start(e)) => Err(e),
+        Err(refused) => Err(StartError::Refused(refused.to_string())),
     }
 }
 

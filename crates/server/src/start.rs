@@ -27,7 +27,7 @@ pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long connecting to the database may take at start.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Argon2id lanes per hash.
-const ARGON2_PARALLELISM: u32 = 1;
+pub(crate) const ARGON2_PARALLELISM: u32 = 1;
 
 /// A server that is accepting requests.
 pub struct RunningServer {
@@ -236,7 +236,7 @@ pub async fn migrate(settings: &Settings) -> Result<Migrated, StartError> {
 }
 
 /// Connects and migrates.
-async fn open_database(url: &str) -> Result<Db, StartError> {
+pub(crate) async fn open_database(url: &str) -> Result<Db, StartError> {
     let failed = |action: &'static str| {
         move |e: StoreError| StartError::Database {
             action,

@@ -46,7 +46,21 @@ pub(crate) fn project(m: project::Model) -> StoreResult<Project> {
         project_key: m.project_key,
         is_default: m.is_default,
         created_at: time(m.created_at)?,
+        descr: m.descr,
+        tags: tags(&m.tags)?,
     })
+}
+
+/// Stored tags: a JSON object of strings.
+pub(crate) fn tags(text: &str) -> StoreResult<Tags> {
+    serde_json::from_str(text).map_err(|e| {
+        StoreError::Backend(format!("stored tags are not a JSON object of strings: {e}"))
+    })
+}
+
+/// Tags as stored.
+pub(crate) fn tags_text(tags: &Tags) -> String {
+    serde_json::to_string(tags).unwrap_or_else(|_| "{}".to_owned())
 }
 
 pub(crate) fn user(m: user::Model) -> StoreResult<User> {
@@ -69,16 +83,6 @@ pub(crate) fn user(m: user::Model) -> StoreResult<User> {
         role_id: m.role_id,
         locale: m.locale,
     })
-}
-
-/// Tags as stored: a JSON object of strings.
-pub(crate) fn tags_text(tags: &Tags) -> StoreResult<String> {
-    serde_json::to_string(tags).map_err(|e| StoreError::Backend(format!("tags: {e}")))
-}
-
-/// Stored tags.
-pub(crate) fn tags(text: &str) -> StoreResult<Tags> {
-    serde_json::from_str(text).map_err(|e| StoreError::Backend(format!("stored tags: {e}")))
 }
 
 pub(crate) fn customer_role(m: customer_role::Model) -> StoreResult<CustomerRole> {

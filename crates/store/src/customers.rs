@@ -119,7 +119,7 @@ impl CustomerStore for Db {
             return Ok(TagsMerge::TooMany);
         }
         user::Entity::update_many()
-            .col_expr(user::Column::Tags, Expr::value(convert::tags_text(&merged)?))
+            .col_expr(user::Column::Tags, Expr::value(convert::tags_text(&merged)))
             .filter(user::Column::Id.eq(id))
             .exec(&txn)
             .await

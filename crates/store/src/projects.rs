@@ -2,10 +2,12 @@
 
 use async_trait::async_trait;
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use thingstead_core::StoreError;
 use thingstead_core::bootstrap::Seed;
-use thingstead_core::model::Project;
+use thingstead_core::model::{Project, ProjectId};
 use thingstead_core::store::{ProjectStore, StoreResult};
 
 use crate::convert::{self, ms};
@@ -14,6 +16,8 @@ use crate::{Db, db_err};
 
 /// The name of the mobile app created on first start.
 const DEFAULT_MOBILE_APP: &str = "Default mobile app";
+/// The name of the API app created with a project.
+const DEFAULT_API_APP: &str = "Default API app";
 
 #[async_trait]
 impl ProjectStore for Db {
@@ -51,56 +55,72 @@ impl ProjectStore for Db {
         if existing.is_some() {
             return Ok(false);
         }
-        let at = ms(seed.created_at);
-        let created = project::ActiveModel {
-            id: NotSet,
-            name: Set(seed.project_name.clone()),
-            project_key: Set(seed.project_key.clone()),
-            is_default: Set(true),
-            created_at: Set(at),
-        }
-        .insert(&txn)
-        .await
-        .map_err(db_err);
-        let project = match created {
-            Ok(project) => project,
+        match insert_seed(&txn, seed, true).await {
+            Ok(_) => {}
             // Another server created the default project at the same moment
             // (the partial unique index on `is_default` refused ours).
             Err(StoreError::Conflict("is_default")) => return Ok(false),
             Err(e) => return Err(e),
-        };
-        admin::ActiveModel {
-            id: NotSet,
-            project_id: Set(project.id),
-            account: Set(seed.admin_account.clone()),
-            password_hash: Set(seed.admin_password_hash.clone()),
-            created_at: Set(at),
         }
-        .insert(&txn)
-        .await
-        .map_err(db_err)?;
-        api_app::ActiveModel {
-            id: NotSet,
-            project_id: Set(project.id),
-            app_id: Set(seed.app_id.clone()),
-            access_key: Set(seed.access_key.clone()),
-            secret_hash: Set(seed.secret_key_hash.clone()),
-            created_at: Set(at),
-        }
-        .insert(&txn)
-        .await
-        .map_err(db_err)?;
-        mobile_app::ActiveModel {
-            id: NotSet,
-            project_id: Set(project.id),
-            name: Set(DEFAULT_MOBILE_APP.to_owned()),
-            client_key: Set(seed.client_key.clone()),
-            created_at: Set(at),
-        }
-        .insert(&txn)
-        .await
-        .map_err(db_err)?;
         txn.commit().await.map_err(db_err)?;
         Ok(true)
     }
+}
+
+/// Inserts a project with its admin, API app and mobile app (inside the
+/// caller's transaction); returns the project's id.
+pub(crate) async fn insert_seed<C: ConnectionTrait>(
+    conn: &C,
+    seed: &Seed,
+    is_default: bool,
+) -> StoreResult<ProjectId> {
+    let at = ms(seed.created_at);
+    let project = project::ActiveModel {
+        id: NotSet,
+        name: Set(seed.project_name.clone()),
+        project_key: Set(seed.project_key.clone()),
+        is_default: Set(is_default),
+        created_at: Set(at),
+        descr: Set(String::new()),
+        tags: Set("{}".to_owned()),
+    }
+    .insert(conn)
+    .await
+    .map_err(db_err)?;
+    admin::ActiveModel {
+        id: NotSet,
+        project_id: Set(project.id),
+        account: Set(seed.admin_account.clone()),
+        password_hash: Set(seed.admin_password_hash.clone()),
+        created_at: Set(at),
+        name: Set(seed.admin_account.clone()),
+        email: Set(String::new()),
+        tags: Set("{}".to_owned()),
+    }
+    .insert(conn)
+    .await
+    .map_err(db_err)?;
+    api_app::ActiveModel {
+        id: NotSet,
+        project_id: Set(project.id),
+        app_id: Set(seed.app_id.clone()),
+        access_key: Set(seed.access_key.clone()),
+        secret_hash: Set(seed.secret_key_hash.clone()),
+        created_at: Set(at),
+        name: Set(DEFAULT_API_APP.to_owned()),
+    }
+    .insert(conn)
+    .await
+    .map_err(db_err)?;
+    mobile_app::ActiveModel {
+        id: NotSet,
+        project_id: Set(project.id),
+        name: Set(DEFAULT_MOBILE_APP.to_owned()),
+        client_key: Set(seed.client_key.clone()),
+        created_at: Set(at),
+    }
+    .insert(conn)
+    .await
+    .map_err(db_err)?;
+    Ok(project.id)
 }

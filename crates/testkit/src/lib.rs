@@ -11,6 +11,7 @@
 mod flows;
 mod outbox;
 mod pg;
+mod project;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -37,6 +38,8 @@ pub struct TestApp {
     pub data_dir: PathBuf,
     /// The credentials the first start printed.
     pub credentials: Value,
+    /// The database the server runs on (`sqlite://…` or `postgres://…`).
+    pub database_url: String,
     server: Option<RunningServer>,
     pg: Option<pg::TempDatabase>,
 }
@@ -99,7 +102,7 @@ impl TestApp {
         let mut settings = json!({
             "data_dir": data_dir,
             "http_listen": "127.0.0.1:0",
-            "database_url": database_url,
+            "database_url": database_url.clone(),
             "log_level": "warn",
         });
         if let (Some(s), Some(e)) = (settings.as_object_mut(), extra.as_object()) {
@@ -120,6 +123,7 @@ impl TestApp {
             http: reqwest::Client::new(),
             data_dir,
             credentials,
+            database_url,
             server: Some(server),
             pg,
         })

@@ -12,6 +12,10 @@ pub struct Model {
     pub account: String,
     pub password_hash: String,
     pub created_at: i64,
+    pub name: String,
+    pub email: String,
+    /// JSON object of strings.
+    pub tags: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,7 @@ pub struct Model {
     pub access_key: String,
     pub secret_hash: String,
     pub created_at: i64,
+    pub name: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

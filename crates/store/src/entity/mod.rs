@@ -2,12 +2,14 @@
 
 pub mod admin;
 pub mod api_app;
+pub mod auth_failure;
 pub mod code;
 pub mod code_send;
 pub mod customer_role;
 pub mod login_failure;
 pub mod mobile_app;
 pub mod project;
+pub mod project_token;
 pub mod provision_code;
 pub mod session;
 pub mod terminal;

@@ -12,6 +12,9 @@ pub struct Model {
     pub project_key: String,
     pub is_default: bool,
     pub created_at: i64,
+    pub descr: String,
+    /// JSON object of strings.
+    pub tags: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -380,7 +380,10 @@ mod tests {
         assert!(Account::parse("a", "a\tb").is_err());
         assert!(matches!(
             Account::parse("account", " "),
-            Err(DomainError::Invalid { field: "account", .. })
+            Err(DomainError::Invalid {
+                field: "account",
+                ..
+            })
         ));
     }
 

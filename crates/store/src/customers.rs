@@ -27,14 +27,16 @@ impl CustomerStore for Db {
         offset: u64,
         limit: Option<u64>,
     ) -> StoreResult<Vec<User>> {
-        let rows = user::Entity::find()
+        let mut query = user::Entity::find()
             .filter(user::Column::ProjectId.eq(project))
-            .order_by_asc(user::Column::Id)
-            .offset(offset)
-            .limit(limit)
-            .all(self.reader())
-            .await
-            .map_err(db_err)?;
+            .order_by_asc(user::Column::Id);
+        // SQLite takes no OFFSET without a LIMIT.
+        if offset > 0 || limit.is_some() {
+            query = query
+                .offset(offset)
+                .limit(limit.unwrap_or(i64::MAX.unsigned_abs()));
+        }
+        let rows = query.all(self.reader()).await.map_err(db_err)?;
         convert::all(rows, convert::user)
     }
 

@@ -66,7 +66,12 @@ impl MigrationTrait for Migration {
     /// foreign key.
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .drop_index(Index::drop().name("idx_users_role_id").if_exists().to_owned())
+            .drop_index(
+                Index::drop()
+                    .name("idx_users_role_id")
+                    .if_exists()
+                    .to_owned(),
+            )
             .await?;
         for column in ["role_id", "locale", "tags", "descr"] {
             manager

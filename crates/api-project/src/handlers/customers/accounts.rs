@@ -123,21 +123,23 @@ pub async fn update_info(
 ) -> Result<Response> {
     let id = path_id(CUSTOMER, path)?;
     let update = CustomerUpdate {
-        name: body
-            .name
-            .map(|n| Nickname::parse("name", &n))
-            .transpose()?,
-        descr: body
-            .descr
-            .map(|d| Descr::parse("descr", &d))
-            .transpose()?,
+        name: body.name.map(|n| Nickname::parse("name", &n)).transpose()?,
+        descr: body.descr.map(|d| Descr::parse("descr", &d)).transpose()?,
         email: body
             .email
-            .map(|e| given(Some(e)).map(|e| Email::parse("email", &e)).transpose())
+            .map(|e| {
+                given(Some(e))
+                    .map(|e| Email::parse("email", &e))
+                    .transpose()
+            })
             .transpose()?,
         mobile: body
             .mobile
-            .map(|m| given(Some(m.0)).map(|m| Phone::parse("mobile", &m)).transpose())
+            .map(|m| {
+                given(Some(m.0))
+                    .map(|m| Phone::parse("mobile", &m))
+                    .transpose()
+            })
             .transpose()?,
         role_id: role_id(body.role_id)?,
         locale: body

@@ -62,14 +62,8 @@ pub async fn update(
 ) -> Result<Response> {
     let id = path_id(ROLE, path)?;
     let update = RoleUpdate {
-        name: body
-            .name
-            .map(|n| RoleName::parse("name", &n))
-            .transpose()?,
-        descr: body
-            .descr
-            .map(|d| Descr::parse("descr", &d))
-            .transpose()?,
+        name: body.name.map(|n| RoleName::parse("name", &n)).transpose()?,
+        descr: body.descr.map(|d| Descr::parse("descr", &d)).transpose()?,
         allow_operate_device: body.allow_operate_device,
         allow_alarm_msg_maintain: body.allow_alarm_msg_maintain,
         allow_add_device: body.allow_add_device,

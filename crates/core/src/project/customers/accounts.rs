@@ -131,7 +131,10 @@ impl Projects {
             return Err(DomainError::Conflict("account"));
         }
         if let Some(mobile) = &new.mobile {
-            let taken = store.user_by_phone(project, mobile.as_str()).await?.is_some()
+            let taken = store
+                .user_by_phone(project, mobile.as_str())
+                .await?
+                .is_some()
                 || store
                     .user_by_username(project, mobile.as_str())
                     .await?
@@ -141,7 +144,10 @@ impl Projects {
             }
         }
         if let Some(email) = &new.email
-            && store.user_by_email(project, email.as_str()).await?.is_some()
+            && store
+                .user_by_email(project, email.as_str())
+                .await?
+                .is_some()
         {
             return Err(DomainError::Conflict("email"));
         }

@@ -135,7 +135,9 @@ mod tests {
         assert!(check_tags("tags", &tags).is_ok());
         tags.insert(" ".into(), "v".into());
         assert!(check_tags("tags", &tags).is_err());
-        let many: Tags = (0..=MAX_TAGS).map(|i| (i.to_string(), String::new())).collect();
+        let many: Tags = (0..=MAX_TAGS)
+            .map(|i| (i.to_string(), String::new()))
+            .collect();
         assert!(check_tags("tags", &many).is_err());
     }
 }

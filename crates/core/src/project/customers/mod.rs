@@ -171,6 +171,9 @@ pub trait CustomerStore: Send + Sync {
     ) -> StoreResult<bool>;
     /// Deletes the project's role `id` unless a user holds it, in one
     /// transaction.
-    async fn delete_customer_role(&self, project: ProjectId, id: RoleId)
-    -> StoreResult<RoleDeletion>;
+    async fn delete_customer_role(
+        &self,
+        project: ProjectId,
+        id: RoleId,
+    ) -> StoreResult<RoleDeletion>;
 }

@@ -37,7 +37,11 @@ impl Projects {
     }
 
     /// Creates a role in the caller's project.
-    pub async fn create_customer_role(&self, caller: &Caller, new: NewRole) -> Result<CustomerRole> {
+    pub async fn create_customer_role(
+        &self,
+        caller: &Caller,
+        new: NewRole,
+    ) -> Result<CustomerRole> {
         Ok(self
             .store()
             .insert_customer_role(NewCustomerRole {

@@ -124,6 +124,7 @@ impl Username {
 pub struct Account(String);
 
 impl Account {
+    /// Parses `raw`; errors name `field`.
     pub fn parse(field: &'static str, raw: &str) -> Result<Self> {
         let s = trimmed(field, raw)?;
         let len = s.chars().count();
@@ -135,6 +136,7 @@ impl Account {
         }
         Ok(Account(s.to_owned()))
     }
+    /// The account as stored (the user name).
     pub fn as_str(&self) -> &str {
         &self.0
     }

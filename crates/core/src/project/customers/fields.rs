@@ -18,6 +18,7 @@ const MAX_DESCR: usize = 256;
 pub struct Descr(String);
 
 impl Descr {
+    /// Parses `raw`; errors name `field`.
     pub fn parse(field: &'static str, raw: &str) -> Result<Self> {
         let s = raw.trim();
         if s.chars().count() > MAX_DESCR
@@ -30,6 +31,7 @@ impl Descr {
         }
         Ok(Descr(s.to_owned()))
     }
+    /// The value as stored.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -41,6 +43,7 @@ impl Descr {
 pub struct Locale(String);
 
 impl Locale {
+    /// Parses `raw`; errors name `field`.
     pub fn parse(field: &'static str, raw: &str) -> Result<Self> {
         let s = raw.trim();
         if s.is_empty() {
@@ -57,6 +60,7 @@ impl Locale {
         }
         Ok(Locale(s.to_owned()))
     }
+    /// The value as stored.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -67,6 +71,7 @@ impl Locale {
 pub struct RoleName(String);
 
 impl RoleName {
+    /// Parses `raw`; errors name `field`.
     pub fn parse(field: &'static str, raw: &str) -> Result<Self> {
         let s = raw.trim();
         if s.is_empty() {
@@ -80,6 +85,7 @@ impl RoleName {
         }
         Ok(RoleName(s.to_owned()))
     }
+    /// The value as stored.
     pub fn as_str(&self) -> &str {
         &self.0
     }

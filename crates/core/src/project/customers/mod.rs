@@ -94,6 +94,7 @@ impl CustomerChanges {
 /// What merging tags into a customer did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TagsMerge {
+    /// Written.
     Merged,
     /// No such customer in the project; nothing written.
     NotFound,
@@ -104,6 +105,7 @@ pub enum TagsMerge {
 /// What deleting a role did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoleDeletion {
+    /// Deleted.
     Deleted,
     /// No such role in the project.
     NotFound,
@@ -155,11 +157,13 @@ pub trait CustomerStore: Send + Sync {
     async fn delete_customer(&self, project: ProjectId, id: UserId) -> StoreResult<bool>;
     /// The project's roles by id, each with how many users hold it.
     async fn customer_roles(&self, project: ProjectId) -> StoreResult<Vec<(CustomerRole, u64)>>;
+    /// The project's role `id`.
     async fn customer_role(
         &self,
         project: ProjectId,
         id: RoleId,
     ) -> StoreResult<Option<CustomerRole>>;
+    /// Stores a new role.
     async fn insert_customer_role(&self, role: NewCustomerRole) -> StoreResult<CustomerRole>;
     /// Writes the changed columns of the project's role `id`. False when
     /// there is no such role.

@@ -1,11 +1,17 @@
 //! The records of the domain, as the services see them.
 
 use crate::Time;
+use crate::project::Tags;
 
 pub type ProjectId = i64;
 pub type UserId = i64;
 pub type SessionId = i64;
 pub type TerminalId = i64;
+/// A customer role of a project (seed 003).
+pub type RoleId = i64;
+
+/// The locale of an account until someone sets another (seed 003 `locale`).
+pub const DEFAULT_LOCALE: &str = "zh-CN";
 
 /// A tenant: one company's users and devices.
 #[derive(Debug, Clone)]
@@ -41,6 +47,12 @@ pub struct User {
     pub alarm_switch: bool,
     pub created_at: Time,
     pub last_login_at: Option<Time>,
+    /// Seed 003 customer fields: a note, tags, a role of the same project
+    /// and the locale.
+    pub descr: String,
+    pub tags: Tags,
+    pub role_id: Option<RoleId>,
+    pub locale: String,
 }
 
 /// A new account, before the store gives it an id.
@@ -55,6 +67,12 @@ pub struct NewUser {
     pub nickname: String,
     pub password_hash: Option<String>,
     pub created_at: Time,
+    /// Seed 003 customer fields; an app registration leaves them empty,
+    /// with [`DEFAULT_LOCALE`].
+    pub descr: String,
+    pub tags: Tags,
+    pub role_id: Option<RoleId>,
+    pub locale: String,
 }
 
 /// The platform a session was opened from (seed 001 `platId`).

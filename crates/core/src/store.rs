@@ -37,7 +37,9 @@ pub trait UserStore: Send + Sync {
     async fn insert_user(&self, user: NewUser) -> StoreResult<User>;
     /// Writes the profile fields (username, phone, country code, e-mail,
     /// nickname, head URL, alarm switch, last login). Same conflicts as
-    /// [`UserStore::insert_user`].
+    /// [`UserStore::insert_user`]. The seed 003 customer fields (note,
+    /// tags, role, locale) are left alone: the project API writes them
+    /// through [`crate::project::customers::CustomerStore`].
     async fn update_user(&self, user: &User) -> StoreResult<()>;
     /// Sets the password hash and ends every session of the account except
     /// `keep`, in one transaction.

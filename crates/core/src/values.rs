@@ -117,6 +117,31 @@ impl Username {
     }
 }
 
+/// A customer's login name (seed 003 `account`): 2 to 64 characters without
+/// whitespace or control characters. Unlike a [`Username`] it may be all
+/// digits; it is stored as the account's user name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account(String);
+
+impl Account {
+    /// Parses `raw`; errors name `field`.
+    pub fn parse(field: &'static str, raw: &str) -> Result<Self> {
+        let s = trimmed(field, raw)?;
+        let len = s.chars().count();
+        if !(2..=64).contains(&len) || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(DomainError::invalid(
+                field,
+                format!("{field} must be 2 to 64 characters without spaces"),
+            ));
+        }
+        Ok(Account(s.to_owned()))
+    }
+    /// The account as stored (the user name).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A password as the client sends it (clients may digest it first).
 /// 6 to 128 characters. Never printed.
 #[derive(Clone)]
@@ -227,24 +252,33 @@ impl std::fmt::Debug for Code {
 }
 
 /// What a person types to log in: a phone number, an e-mail address or a
-/// user name, told apart by their shape.
+/// user name, told apart by their shape; or, when it has none of these
+/// shapes, a customer [`Account`] (seed 003), looked up as a user name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginName {
     Phone(Phone),
     Email(Email),
     Username(Username),
+    Account(Account),
 }
 
 impl LoginName {
+    /// Fails with the error of the shape the text looks like when it is not
+    /// a valid [`Account`] either.
     pub fn parse(field: &'static str, raw: &str) -> Result<Self> {
         let s = trimmed(field, raw)?;
-        if s.contains('@') {
+        let shaped = if s.contains('@') {
             Email::parse(field, s).map(LoginName::Email)
         } else if s.bytes().all(|b| b.is_ascii_digit()) {
             Phone::parse(field, s).map(LoginName::Phone)
         } else {
             Username::parse(field, s).map(LoginName::Username)
-        }
+        };
+        shaped.or_else(|e| {
+            Account::parse(field, s)
+                .map(LoginName::Account)
+                .map_err(|_| e)
+        })
     }
 
     /// The key that login-failure counting uses: the same shape for an
@@ -254,6 +288,7 @@ impl LoginName {
             LoginName::Phone(p) => format!("phone:{}", p.as_str()),
             LoginName::Email(e) => format!("email:{}", e.as_str()),
             LoginName::Username(u) => format!("username:{}", u.as_str().to_lowercase()),
+            LoginName::Account(a) => format!("username:{}", a.as_str().to_lowercase()),
         }
     }
 }
@@ -320,6 +355,38 @@ mod tests {
             Ok(LoginName::Username(_))
         ));
         assert!(LoginName::parse("u", "  ").is_err());
+        // Customer accounts that fit no narrower shape.
+        assert!(matches!(
+            LoginName::parse("u", "1234"),
+            Ok(LoginName::Account(_))
+        ));
+        assert!(matches!(
+            LoginName::parse("u", "a+b"),
+            Ok(LoginName::Account(_))
+        ));
+        assert!(matches!(
+            LoginName::parse("u", "x@y"),
+            Ok(LoginName::Account(_))
+        ));
+        assert!(LoginName::parse("u", "x").is_err());
+        assert!(LoginName::parse("u", "a b").is_err());
+    }
+
+    #[test]
+    fn account_rule() {
+        assert!(Account::parse("a", "13800001111").is_ok());
+        assert!(Account::parse("a", "张三").is_ok());
+        assert!(Account::parse("a", &"x".repeat(64)).is_ok());
+        assert!(Account::parse("a", &"x".repeat(65)).is_err());
+        assert!(Account::parse("a", "x").is_err());
+        assert!(Account::parse("a", "a\tb").is_err());
+        assert!(matches!(
+            Account::parse("account", " "),
+            Err(DomainError::Invalid {
+                field: "account",
+                ..
+            })
+        ));
     }
 
     #[test]

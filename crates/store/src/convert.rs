@@ -7,9 +7,10 @@ use thingstead_core::model::{
     CodePurpose, Platform, Project, Session, StoredCode, Terminal, UploadTicket, User,
 };
 use thingstead_core::project::Tags;
+use thingstead_core::project::customers::CustomerRole;
 use thingstead_core::store::StoreResult;
 
-use crate::entity::{code, project, session, terminal, upload_ticket, user};
+use crate::entity::{code, customer_role, project, session, terminal, upload_ticket, user};
 
 /// A time as stored.
 pub(crate) fn ms(t: Time) -> i64 {
@@ -77,6 +78,23 @@ pub(crate) fn user(m: user::Model) -> StoreResult<User> {
         alarm_switch: m.alarm_switch,
         created_at: time(m.created_at)?,
         last_login_at: m.last_login_at.map(time).transpose()?,
+        descr: m.descr,
+        tags: tags(&m.tags)?,
+        role_id: m.role_id,
+        locale: m.locale,
+    })
+}
+
+pub(crate) fn customer_role(m: customer_role::Model) -> StoreResult<CustomerRole> {
+    Ok(CustomerRole {
+        id: m.id,
+        project_id: m.project_id,
+        name: m.name,
+        descr: m.descr,
+        allow_operate_device: m.allow_operate_device,
+        allow_alarm_msg_maintain: m.allow_alarm_msg_maintain,
+        allow_add_device: m.allow_add_device,
+        created_at: time(m.created_at)?,
     })
 }
 

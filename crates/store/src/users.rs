@@ -74,6 +74,10 @@ impl UserStore for Db {
             alarm_switch: Set(true),
             created_at: Set(ms(new.created_at)),
             last_login_at: Set(None),
+            descr: Set(new.descr),
+            tags: Set(convert::tags_text(&new.tags)),
+            role_id: Set(new.role_id),
+            locale: Set(new.locale),
         }
         .insert(self.writer())
         .await

@@ -179,6 +179,10 @@ fn new_user(
         nickname: "someone".into(),
         password_hash: Some("$argon2id$old".into()),
         created_at: t(1),
+        descr: String::new(),
+        tags: Default::default(),
+        role_id: None,
+        locale: DEFAULT_LOCALE.into(),
     }
 }
 

@@ -3,7 +3,10 @@
 use super::Identity;
 use super::login::new_account_no;
 use crate::error::{DomainError, Result};
-use crate::model::{CodePurpose, NewProvisionCode, NewUser, ProjectId, Session, User};
+use crate::model::{
+    CodePurpose, DEFAULT_LOCALE, NewProvisionCode, NewUser, ProjectId, Session, User,
+};
+use crate::project::Tags;
 use crate::values::{
     Code, CountryCode, Email, HeadUrl, Nickname, Password, Phone, Target, Username,
 };
@@ -61,6 +64,10 @@ impl Identity {
                 nickname: new.username.as_str().to_owned(),
                 password_hash: Some(password_hash),
                 created_at: now(),
+                descr: String::new(),
+                tags: Tags::new(),
+                role_id: None,
+                locale: DEFAULT_LOCALE.to_owned(),
             })
             .await?;
         Ok(user)

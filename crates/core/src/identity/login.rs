@@ -3,9 +3,13 @@
 use super::{Identity, TOKEN_RANDOM_LEN, token_hash};
 use crate::error::{DomainError, Result};
 use crate::model::{
-    CodePurpose, NewSession, NewUser, Platform, ProjectId, TerminalId, TerminalInfo, User,
+    CodePurpose, DEFAULT_LOCALE, NewSession, NewUser, Platform, ProjectId, TerminalId,
+    TerminalInfo, User,
 };
-use crate::store::StoreResult;
+use crate::password::PasswordHasher;
+use crate::policy::Policy;
+use crate::project::Tags;
+use crate::store::{Store, StoreResult};
 use crate::values::{Code, CountryCode, LoginName, Password, Phone, Target};
 use crate::{StoreError, now, secret};
 
@@ -44,29 +48,15 @@ impl Identity {
     #[tracing::instrument(skip(self, login), fields(platform = login.platform.id()))]
     pub async fn password_login(&self, login: PasswordLogin) -> Result<String> {
         let store = self.store();
-        let policy = self.policy();
-        let key = login.name.key();
-        let now = now();
-        let failures = store
-            .count_login_failures(login.project, &key, now - policy.login_failure_window)
-            .await?;
-        if failures >= policy.login_failure_max {
-            return Err(DomainError::TooManyRequests);
-        }
-        let user = self.find_by_login(login.project, &login.name).await?;
-        let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
-        let ok = self
-            .inner
-            .hasher
-            .verify(login.password.expose(), hash)
-            .await?;
-        let user = match user {
-            Some(user) if ok => user,
-            _ => {
-                store.record_login_failure(login.project, &key, now).await?;
-                return Err(DomainError::BadCredentials);
-            }
-        };
+        let user = check_password(
+            store,
+            &self.inner.hasher,
+            self.policy(),
+            login.project,
+            &login.name,
+            login.password.expose(),
+        )
+        .await?;
         if login.check_terminal {
             let known = match &login.terminal {
                 Some(t) => store
@@ -79,7 +69,9 @@ impl Identity {
                 return Err(DomainError::NewTerminal);
             }
         }
-        store.clear_login_failures(login.project, &key).await?;
+        store
+            .clear_login_failures(login.project, &login.name.key())
+            .await?;
         self.open_session(user, login.platform, login.terminal.as_ref())
             .await
     }
@@ -116,6 +108,10 @@ impl Identity {
                         nickname: format!("用户{tail}"),
                         password_hash: None,
                         created_at: now(),
+                        descr: String::new(),
+                        tags: Tags::new(),
+                        role_id: None,
+                        locale: DEFAULT_LOCALE.to_owned(),
                     })
                     .await;
                 match created {
@@ -176,18 +172,68 @@ impl Identity {
         self.forget_sessions_of(user.id);
         Ok(format!("{}|{random}", session.id))
     }
+}
 
-    pub(crate) async fn find_by_login(
-        &self,
-        project: ProjectId,
-        name: &LoginName,
-    ) -> StoreResult<Option<User>> {
-        let store = self.store();
-        match name {
-            LoginName::Phone(p) => store.user_by_phone(project, p.as_str()).await,
-            LoginName::Email(e) => store.user_by_email(project, e.as_str()).await,
-            LoginName::Username(u) => store.user_by_username(project, u.as_str()).await,
+/// Checks a password against the account `name` finds, within the
+/// login-failure limit: too many recent failures answer
+/// [`DomainError::TooManyRequests`]; a wrong password or an unknown account
+/// answer [`DomainError::BadCredentials`] alike and count as a failure. The
+/// caller clears the failures once the whole login has succeeded.
+pub(crate) async fn check_password(
+    store: &dyn Store,
+    hasher: &PasswordHasher,
+    policy: &Policy,
+    project: ProjectId,
+    name: &LoginName,
+    password: &str,
+) -> Result<User> {
+    let key = name.key();
+    let now = now();
+    let failures = store
+        .count_login_failures(project, &key, now - policy.login_failure_window)
+        .await?;
+    if failures >= policy.login_failure_max {
+        return Err(DomainError::TooManyRequests);
+    }
+    let user = find_by_login(store, project, name).await?;
+    let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
+    let ok = hasher.verify(password, hash).await?;
+    match user {
+        Some(user) if ok => Ok(user),
+        _ => {
+            store.record_login_failure(project, &key, now).await?;
+            Err(DomainError::BadCredentials)
         }
+    }
+}
+
+/// The account a login name names. A phone-shaped or e-mail-shaped name
+/// that matches no phone or e-mail is also tried as a user name, and an
+/// all-digit customer account as a phone, so that a customer whose account
+/// is `13800001111` (seed 003) logs in with it whether or not it has a
+/// mobile.
+pub(crate) async fn find_by_login(
+    store: &dyn Store,
+    project: ProjectId,
+    name: &LoginName,
+) -> StoreResult<Option<User>> {
+    let found = match name {
+        LoginName::Phone(p) => store.user_by_phone(project, p.as_str()).await?,
+        LoginName::Email(e) => store.user_by_email(project, e.as_str()).await?,
+        LoginName::Username(u) => store.user_by_username(project, u.as_str()).await?,
+        LoginName::Account(a) => store.user_by_username(project, a.as_str()).await?,
+    };
+    if found.is_some() {
+        return Ok(found);
+    }
+    match name {
+        LoginName::Phone(p) => store.user_by_username(project, p.as_str()).await,
+        LoginName::Email(e) => store.user_by_username(project, e.as_str()).await,
+        LoginName::Account(a) if a.as_str().bytes().all(|b| b.is_ascii_digit()) => {
+            store.user_by_phone(project, a.as_str()).await
+        }
+        // A user name is never all digits, so it is never a phone number.
+        LoginName::Username(_) | LoginName::Account(_) => Ok(None),
     }
 }
 

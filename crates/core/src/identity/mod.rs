@@ -10,6 +10,7 @@ mod terminals;
 pub use account::{NewAccount, ProfileUpdate};
 pub use codes::CodeRequest;
 pub use login::{CodeLogin, PasswordLogin};
+pub(crate) use login::{check_password, new_account_no};
 
 use std::sync::Arc;
 

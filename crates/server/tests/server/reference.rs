@@ -65,6 +65,18 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/device/{device_id}/extend_infos"),
     ("post", "/api/v1/device/{device_id}/extend_infos"),
     ("post", "/api/v1/device/{device_id}/standard_infos"),
+    ("get", "/api/v1/customers"),
+    ("get", "/api/v1/customer_roles"),
+    ("post", "/api/v1/customer_role"),
+    ("put", "/api/v1/customer_role/{role_id}"),
+    ("delete", "/api/v1/customer_role/{role_id}"),
+    ("get", "/api/v1/customer/{customer_id}"),
+    ("post", "/api/v1/customer"),
+    ("put", "/api/v1/customer/{customer_id}/info"),
+    ("put", "/api/v1/customer/{customer_id}/pwd"),
+    ("put", "/api/v1/customer/{customer_id}/tags"),
+    ("delete", "/api/v1/customer/{customer_id}"),
+    ("post", "/api/v1/customer_auth"),
 ];
 
 /// Whether a reply is some dialect's "no such route".

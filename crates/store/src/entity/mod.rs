@@ -5,6 +5,7 @@ pub mod api_app;
 pub mod auth_failure;
 pub mod code;
 pub mod code_send;
+pub mod customer_role;
 pub mod login_failure;
 pub mod mobile_app;
 pub mod project;

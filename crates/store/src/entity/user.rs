@@ -20,6 +20,11 @@ pub struct Model {
     pub alarm_switch: bool,
     pub created_at: i64,
     pub last_login_at: Option<i64>,
+    pub descr: String,
+    /// A JSON object of strings.
+    pub tags: String,
+    pub role_id: Option<i64>,
+    pub locale: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -164,7 +164,12 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
     std::fs::create_dir_all(&uploads_dir).map_err(|e| StartError::data_dir(&uploads_dir, &e))?;
     let files: Arc<dyn FileStore> = Arc::new(LocalFiles::new(uploads_dir));
     let identity = Identity::new(store.clone(), hasher.clone(), sms, email, policy.clone());
-    let projects = thingstead_core::Projects::new(store.clone(), hasher, policy.clone());
+    let projects = thingstead_core::Projects::new(
+        store.clone(),
+        hasher,
+        policy.clone(),
+        identity.session_cache(),
+    );
     let uploads = Uploads::new(store, files, policy);
 
     let state = AppState {

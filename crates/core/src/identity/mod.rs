@@ -8,6 +8,7 @@ mod login;
 mod terminals;
 
 pub use account::{NewAccount, ProfileUpdate};
+pub use cache::SessionCache;
 pub use codes::CodeRequest;
 pub use login::{CodeLogin, PasswordLogin};
 pub(crate) use login::{check_password, new_account_no};
@@ -46,7 +47,7 @@ struct Inner {
     sms: Arc<dyn Sender>,
     email: Arc<dyn Sender>,
     policy: Policy,
-    cache: cache::SessionCache,
+    cache: Arc<SessionCache>,
 }
 
 impl Identity {
@@ -64,7 +65,7 @@ impl Identity {
                 sms,
                 email,
                 policy,
-                cache: cache::SessionCache::default(),
+                cache: Arc::new(SessionCache::default()),
             }),
         }
     }
@@ -138,6 +139,12 @@ impl Identity {
             self.inner.cache.put(principal.clone());
         }
         Ok(principal)
+    }
+
+    /// The cache of authenticated callers, shared with the other services
+    /// that change accounts.
+    pub fn session_cache(&self) -> Arc<SessionCache> {
+        self.inner.cache.clone()
     }
 
     /// Forgets what this process remembers of an account's sessions; every

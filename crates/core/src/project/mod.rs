@@ -10,6 +10,7 @@ pub mod devices;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::identity::SessionCache;
 use crate::model::ProjectId;
 use crate::password::PasswordHasher;
 use crate::policy::Policy;
@@ -42,15 +43,25 @@ struct Inner {
     store: Arc<dyn Store>,
     hasher: PasswordHasher,
     policy: Policy,
+    sessions: Arc<SessionCache>,
 }
 
 impl Projects {
-    pub fn new(store: Arc<dyn Store>, hasher: PasswordHasher, policy: Policy) -> Self {
+    /// `sessions` is the identity service's cache of authenticated callers
+    /// ([`crate::Identity::session_cache`]), forgotten on every change to a
+    /// customer here.
+    pub fn new(
+        store: Arc<dyn Store>,
+        hasher: PasswordHasher,
+        policy: Policy,
+        sessions: Arc<SessionCache>,
+    ) -> Self {
         Projects {
             inner: Arc::new(Inner {
                 store,
                 hasher,
                 policy,
+                sessions,
             }),
         }
     }
@@ -65,5 +76,10 @@ impl Projects {
 
     fn policy(&self) -> &Policy {
         &self.inner.policy
+    }
+
+    /// Forgets the cached sessions of a user this service changed.
+    fn forget_sessions_of(&self, user: crate::model::UserId) {
+        self.inner.sessions.forget_user(user);
     }
 }

@@ -123,7 +123,8 @@ impl Console {
         )
         .map_err(|e| StartError::Config(format!("the Argon2 parameters are not usable ({e})")))?;
         Ok(Console {
-            projects: Projects::new(std::sync::Arc::new(db), hasher, policy),
+            // A command-line process serves no sessions: its cache stays empty.
+            projects: Projects::new(std::sync::Arc::new(db), hasher, policy, Default::default()),
         })
     }
 

@@ -47,7 +47,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/v1/device_type/{device_type_id}"),
     ("get", "/api/v1/device_type/{device_type_id}/extend_infos"),
     ("post", "/api/v1/device_type/{device_type_id}/extend_info"),
-    ("delete", "/api/v1/device_type/{device_type_id}/extend_info/{info_id}"),
+    (
+        "delete",
+        "/api/v1/device_type/{device_type_id}/extend_info/{info_id}",
+    ),
     ("get", "/api/v1/device_groups_tree"),
     ("post", "/api/v1/device_group"),
     ("put", "/api/v1/device_group/{group_id}"),

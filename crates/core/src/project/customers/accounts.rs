@@ -223,6 +223,7 @@ impl Projects {
             .await
             .map_err(conflict)?
         {
+            self.forget_sessions_of(id);
             Ok(())
         } else {
             Err(NOT_FOUND)
@@ -240,6 +241,7 @@ impl Projects {
         let user = self.customer_user(caller, id).await?;
         let hash = self.hasher().hash(password.expose()).await?;
         self.store().set_password(user.id, &hash, None).await?;
+        self.forget_sessions_of(user.id);
         Ok(())
     }
 
@@ -251,7 +253,10 @@ impl Projects {
             .merge_customer_tags(caller.project_id, id, &tags, MAX_TAGS)
             .await?
         {
-            TagsMerge::Merged => Ok(()),
+            TagsMerge::Merged => {
+                self.forget_sessions_of(id);
+                Ok(())
+            }
             TagsMerge::NotFound => Err(NOT_FOUND),
             TagsMerge::TooMany => Err(DomainError::invalid(
                 "tags",
@@ -264,6 +269,7 @@ impl Projects {
     #[tracing::instrument(skip_all, fields(project = caller.project_id, customer = id))]
     pub async fn delete_customer(&self, caller: &Caller, id: UserId) -> Result<()> {
         if self.store().delete_customer(caller.project_id, id).await? {
+            self.forget_sessions_of(id);
             Ok(())
         } else {
             Err(NOT_FOUND)

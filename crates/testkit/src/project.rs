@@ -79,6 +79,17 @@ impl TestApp {
         self.post_auth(path, body, token).await
     }
 
+    /// POST a raw body (no `Content-Type`) with `Authorization: Bearer <token>`.
+    pub async fn post_raw_auth(
+        &self,
+        path: &str,
+        body: impl Into<reqwest::Body>,
+        token: &str,
+    ) -> Reply {
+        let req = self.http.post(self.url(path)).bearer_auth(token).body(body);
+        self.send(req).await
+    }
+
     /// GET with `Authorization: Bearer <token>`.
     pub async fn get_auth(&self, path: &str, token: &str) -> Reply {
         let req = self.http.get(self.url(path)).bearer_auth(token);

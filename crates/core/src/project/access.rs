@@ -7,13 +7,15 @@
 //! and a different digest label, so neither kind is ever taken for the other.
 
 mod manage;
+mod records;
 
 pub use manage::{AdminInput, check_tags};
+pub use records::*;
 
 use async_trait::async_trait;
 use chrono::Duration;
 
-use super::{Caller, CallerKind, Projects, Tags};
+use super::{Caller, CallerKind, Projects};
 use crate::bootstrap::Seed;
 use crate::error::{DomainError, Result};
 use crate::model::{Project, ProjectId};
@@ -31,105 +33,6 @@ const CREDENTIAL_MAX_LEN: usize = 128;
 /// Compared against when the app does not exist, so that an unknown app
 /// takes as long as a wrong key.
 const DUMMY_DIGEST: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// A server-to-server API app of a project.
-#[derive(Debug, Clone)]
-pub struct ApiApp {
-    pub id: i64,
-    pub project_id: ProjectId,
-    /// The public AppID (`app_id` of `access_token`).
-    pub app_id: String,
-    pub name: String,
-    pub access_key: String,
-    /// `secret::digest(&["secret_key", key])`; the key itself is never kept.
-    pub secret_hash: String,
-    pub created_at: Time,
-}
-
-/// An API app about to be stored.
-#[derive(Debug, Clone)]
-pub struct NewApiApp {
-    pub project_id: ProjectId,
-    pub app_id: String,
-    pub name: String,
-    pub access_key: String,
-    pub secret_hash: String,
-    pub created_at: Time,
-}
-
-/// A new API app with its secret key in clear, shown once.
-#[derive(Debug, Clone)]
-pub struct CreatedApiApp {
-    pub app: ApiApp,
-    pub secret_key: String,
-}
-
-/// A project administrator.
-#[derive(Debug, Clone)]
-pub struct Admin {
-    pub id: i64,
-    pub project_id: ProjectId,
-    pub account: String,
-    pub name: String,
-    pub email: String,
-    pub tags: Tags,
-    /// Argon2id PHC string.
-    pub password_hash: String,
-    pub created_at: Time,
-}
-
-/// An admin about to be stored.
-#[derive(Debug, Clone)]
-pub struct NewAdmin {
-    pub project_id: ProjectId,
-    pub account: String,
-    pub name: String,
-    pub email: String,
-    pub tags: Tags,
-    pub password_hash: String,
-    pub created_at: Time,
-}
-
-/// A project token as stored: for an app or for an admin.
-#[derive(Debug, Clone)]
-pub struct ProjectToken {
-    pub id: i64,
-    pub project_id: ProjectId,
-    /// The `api_apps` row of an app token.
-    pub app_id: Option<i64>,
-    /// The `admins` row of an admin token.
-    pub admin_id: Option<i64>,
-    pub token_hash: String,
-    pub created_at: Time,
-    pub expires_at: Time,
-}
-
-/// A project token about to be stored.
-#[derive(Debug, Clone)]
-pub struct NewProjectToken {
-    pub project_id: ProjectId,
-    pub app_id: Option<i64>,
-    pub admin_id: Option<i64>,
-    pub token_hash: String,
-    pub created_at: Time,
-    pub expires_at: Time,
-}
-
-/// A token handed out, with its lifetime in seconds.
-#[derive(Debug, Clone)]
-pub struct IssuedToken {
-    pub token: String,
-    pub expires_in: i64,
-}
-
-/// What a delete did. The last app or admin of a project is kept, so that
-/// the project can still be reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Removal {
-    Removed,
-    NotFound,
-    LastOne,
-}
 
 /// What this part of the project API needs from the database.
 #[async_trait]
@@ -153,7 +56,9 @@ pub trait AccessStore: Send + Sync {
     async fn delete_api_app(&self, project: ProjectId, app_id: &str) -> StoreResult<Removal>;
     /// The project's admins, by id.
     async fn list_admins(&self, project: ProjectId) -> StoreResult<Vec<Admin>>;
+    /// The project's admin with this id.
     async fn admin_by_id(&self, project: ProjectId, id: i64) -> StoreResult<Option<Admin>>;
+    /// The project's admin with this account.
     async fn admin_by_account(
         &self,
         project: ProjectId,
@@ -174,7 +79,9 @@ pub trait AccessStore: Send + Sync {
     ) -> StoreResult<bool>;
     /// Stores a token (and forgets expired ones); returns its id.
     async fn insert_project_token(&self, token: NewProjectToken) -> StoreResult<i64>;
+    /// The token with this id, expired or not.
     async fn project_token(&self, id: i64) -> StoreResult<Option<ProjectToken>>;
+    /// Forgets one token.
     async fn delete_project_token(&self, id: i64) -> StoreResult<()>;
     /// Wrong credentials recorded under `key` since `since`.
     async fn count_auth_failures(&self, key: &str, since: Time) -> StoreResult<u64>;
@@ -186,6 +93,7 @@ pub trait AccessStore: Send + Sync {
         at: Time,
         forget_before: Time,
     ) -> StoreResult<()>;
+    /// Forgets the failures under `key` (after a success).
     async fn clear_auth_failures(&self, key: &str) -> StoreResult<()>;
 }
 

@@ -169,7 +169,9 @@ pub async fn create_project(
 
 /// Runs a project command; returns what to print.
 pub async fn run(config: Option<&Path>, command: &ProjectCommand) -> Result<Value, CliError> {
-    let settings = crate::cli::load(config, command.flags())?;
+    let mut settings = crate::cli::load(config, command.flags())?;
+    // The output is the answer: no "applying migrations" lines around it.
+    settings.log_level = format!("{},sea_orm_migration=warn", settings.log_level.trim());
     crate::logging::init(&settings)?;
     let console = Console::open(&settings).await?;
     match command {

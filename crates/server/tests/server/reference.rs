@@ -54,6 +54,17 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/device/{device_id}/extend_infos"),
     ("post", "/api/v1/device/{device_id}/extend_infos"),
     ("post", "/api/v1/device/{device_id}/standard_infos"),
+    ("post", "/api/v1/access_token"),
+    ("post", "/api/v1/admin_login"),
+    ("get", "/api/v1/project"),
+    ("get", "/api/v1/admin"),
+    ("get", "/api/v1/apps"),
+    ("post", "/api/v1/apps"),
+    ("delete", "/api/v1/app/{app_id}"),
+    ("get", "/api/v1/admins"),
+    ("post", "/api/v1/admins"),
+    ("delete", "/api/v1/admin/{admin_id}"),
+    ("put", "/api/v1/admin/{admin_id}/pwd"),
 ];
 
 /// Whether a reply is some dialect's "no such route".

@@ -26,7 +26,9 @@ const DEFAULT_APP_NAME: &str = "API app";
 /// A new admin as a caller describes it.
 #[derive(Debug, Clone, Default)]
 pub struct AdminInput {
+    /// 2 to 32 letters, digits, `_`, `-` or `.`, not only digits.
     pub account: String,
+    /// 6 to 128 characters.
     pub password: String,
     /// Default: the account.
     pub name: Option<String>,

@@ -54,6 +54,16 @@ pub async fn extend_infos_take_values_of_their_type(app: TestApp) {
     assert_eq!(value(&text), "hello");
     assert_eq!(value(&object), json!({"a": [1]}));
     // Only the ones given change.
+    // "07" and "7" name the same definition: one value is written.
+    let padded = format!("0{number}");
+    let r = post(
+        &app,
+        &token,
+        &path,
+        json!({"infos": {number.clone(): 1, padded: 1}}),
+    )
+    .await;
+    assert_eq!(info(&r), json!({number.clone(): 1}));
     info(&post(&app, &token, &path, json!({"infos": {number.clone(): 3}})).await);
     let again = info(&get(&app, &token, &path).await);
     assert_eq!(again["items"][2]["value"], "hello");

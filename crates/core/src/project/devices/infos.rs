@@ -1,7 +1,7 @@
 //! A device's extend infos: custom values keyed by definition, standard
 //! ones keyed by info type.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
@@ -84,7 +84,8 @@ impl Projects {
             Some(t) => self.store().type_infos(project, t).await?,
             None => Vec::new(),
         };
-        let mut writes = Vec::with_capacity(infos.len());
+        // Keyed by id: "7" and "07" name the same definition; the last wins.
+        let mut writes = BTreeMap::new();
         for (key, value) in infos {
             let info_id = parse_id(&key, "extend info")?;
             let def = defs
@@ -92,9 +93,9 @@ impl Projects {
                 .find(|d| d.id == info_id && !d.is_standard)
                 .ok_or(DomainError::NotFound("extend info"))?;
             values::custom_value("infos", &format!("infos.{key}"), &def.info_type, &value)?;
-            writes.push((info_id, value));
+            writes.insert(info_id, value);
         }
-        writes.sort_by_key(|(id, _)| *id);
+        let writes: Vec<(InfoId, Value)> = writes.into_iter().collect();
         self.store()
             .set_device_info_values(device.id, &writes, now())
             .await?;

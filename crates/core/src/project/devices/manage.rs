@@ -120,8 +120,11 @@ impl Projects {
         if let Some(raw) = group_id {
             filter.group_id = Some(self.find_device_group(project, raw).await?.id);
         }
-        // Past the end of any real project: answer empty, do not overflow.
-        let offset = (page as u64 - 1).saturating_mul(PAGE_SIZE);
+        // Past the end of any real project: answer empty, do not overflow
+        // (databases take offsets as signed 64-bit numbers).
+        let offset = (page as u64 - 1)
+            .saturating_mul(PAGE_SIZE)
+            .min(i64::MAX as u64);
         let (total, items) = self
             .store()
             .devices(project, filter, offset, PAGE_SIZE)

@@ -96,35 +96,37 @@ pub async fn run(
         bail!("no device was created");
     }
     let counter = Arc::new(AtomicU64::new(0));
-    let pages_read = {
-        let (token, counter, base) = (token.clone(), counter.clone(), base.to_owned());
-        load::latency(&http, phase, concurrency, move |c: &reqwest::Client| {
-            let n = counter.fetch_add(7919, Ordering::Relaxed);
-            c.get(format!("{base}/api/v1/devices?page={}", n % pages + 1))
-                .bearer_auth(&token)
-        })
-        .await
-    };
-    println!(
-        "GET /api/v1/devices?page=<random of {pages}>: p50 {:.2} ms, p99 {:.2} ms, {:.0} req/s (target p99 < 20 ms)",
-        pages_read.p50_ms, pages_read.p99_ms, pages_read.rate
-    );
-    let singles = {
-        let (token, counter, base, ids) =
-            (token.clone(), counter.clone(), base.to_owned(), ids.clone());
-        load::latency(&http, phase, concurrency, move |c: &reqwest::Client| {
-            let n = counter.fetch_add(7919, Ordering::Relaxed) as usize;
-            c.get(format!("{base}/api/v1/device/{}", ids[n % ids.len()]))
-                .bearer_auth(&token)
-        })
-        .await
-    };
-    println!(
-        "GET /api/v1/device/<random id>: p50 {:.2} ms, p99 {:.2} ms, {:.0} req/s (target p99 < 20 ms)",
-        singles.p50_ms, singles.p99_ms, singles.rate
-    );
-    if pages_read.errors + singles.errors > 0 {
-        println!("read errors: {}", pages_read.errors + singles.errors);
+    for clients in [1, concurrency] {
+        let pages_read = {
+            let (token, counter, base) = (token.clone(), counter.clone(), base.to_owned());
+            load::latency(&http, phase, clients, move |c: &reqwest::Client| {
+                let n = counter.fetch_add(7919, Ordering::Relaxed);
+                c.get(format!("{base}/api/v1/devices?page={}", n % pages + 1))
+                    .bearer_auth(&token)
+            })
+            .await
+        };
+        println!(
+            "GET /api/v1/devices?page=<random of {pages}>, {clients} clients: p50 {:.2} ms, p99 {:.2} ms, {:.0} req/s (target p99 < 20 ms)",
+            pages_read.p50_ms, pages_read.p99_ms, pages_read.rate
+        );
+        let singles = {
+            let (token, counter, base, ids) =
+                (token.clone(), counter.clone(), base.to_owned(), ids.clone());
+            load::latency(&http, phase, clients, move |c: &reqwest::Client| {
+                let n = counter.fetch_add(7919, Ordering::Relaxed) as usize;
+                c.get(format!("{base}/api/v1/device/{}", ids[n % ids.len()]))
+                    .bearer_auth(&token)
+            })
+            .await
+        };
+        println!(
+            "GET /api/v1/device/<random id>, {clients} clients: p50 {:.2} ms, p99 {:.2} ms, {:.0} req/s (target p99 < 20 ms)",
+            singles.p50_ms, singles.p99_ms, singles.rate
+        );
+        if pages_read.errors + singles.errors > 0 {
+            println!("read errors: {}", pages_read.errors + singles.errors);
+        }
     }
     Ok(())
 }

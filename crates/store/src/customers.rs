@@ -7,14 +7,14 @@ use async_trait::async_trait;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use thingstead_core::Time;
 use thingstead_core::model::{ProjectId, RoleId, User, UserId};
 use thingstead_core::project::Tags;
-use thingstead_core::Time;
-use thingstead_core::project::devices::{DeviceId, DeviceView};
 use thingstead_core::project::customers::{
-    BindOutcome, CustomerChanges, CustomerRole, CustomerStore, NewCustomerRole, RoleChanges, RoleDeletion,
-    TagsMerge,
+    BindOutcome, CustomerChanges, CustomerRole, CustomerStore, NewCustomerRole, RoleChanges,
+    RoleDeletion, TagsMerge,
 };
+use thingstead_core::project::devices::{DeviceId, DeviceView};
 use thingstead_core::store::StoreResult;
 
 use crate::convert;

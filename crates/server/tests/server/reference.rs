@@ -83,7 +83,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/device/{device_id}/customers"),
     ("get", "/api/v1/customer/{customer_id}/devices"),
     ("post", "/api/v1/customer/{customer_id}/devices"),
-    ("delete", "/api/v1/customer/{customer_id}/device/{device_id}"),
+    (
+        "delete",
+        "/api/v1/customer/{customer_id}/device/{device_id}",
+    ),
 ];
 
 /// Whether a reply is some dialect's "no such route".

@@ -11,8 +11,8 @@ mod bindings;
 mod fields;
 mod roles;
 
-pub use bindings::MAX_BIND;
 pub use accounts::{CUSTOMER_PAGE_SIZE, Customer, CustomerPage, CustomerUpdate, NewCustomer};
+pub use bindings::MAX_BIND;
 pub use fields::{Descr, Locale, MAX_TAGS, RoleName, check_tags};
 pub use roles::{NewRole, RoleUpdate};
 
@@ -153,8 +153,11 @@ pub trait CustomerStore: Send + Sync {
         limit: u64,
     ) -> StoreResult<(u64, Vec<DeviceView>)>;
     /// The users bound to the project's device, in binding order.
-    async fn device_customers(&self, project: ProjectId, device: DeviceId)
-    -> StoreResult<Vec<User>>;
+    async fn device_customers(
+        &self,
+        project: ProjectId,
+        device: DeviceId,
+    ) -> StoreResult<Vec<User>>;
     /// Binds the devices to the project's user in one transaction: the
     /// first user of a device owns it, later ones are members; a binding
     /// that exists stays as it is.

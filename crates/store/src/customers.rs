@@ -7,12 +7,14 @@ use async_trait::async_trait;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use thingstead_core::Time;
 use thingstead_core::model::{ProjectId, RoleId, User, UserId};
 use thingstead_core::project::Tags;
 use thingstead_core::project::customers::{
-    CustomerChanges, CustomerRole, CustomerStore, NewCustomerRole, RoleChanges, RoleDeletion,
-    TagsMerge,
+    BindOutcome, CustomerChanges, CustomerRole, CustomerStore, NewCustomerRole, RoleChanges,
+    RoleDeletion, TagsMerge,
 };
+use thingstead_core::project::devices::{DeviceId, DeviceView};
 use thingstead_core::store::StoreResult;
 
 use crate::convert;
@@ -48,14 +50,50 @@ impl CustomerStore for Db {
             .map_err(db_err)
     }
 
-    async fn device_count(&self, _user: UserId) -> StoreResult<u64> {
-        // No user–device bindings yet.
-        Ok(0)
+    async fn customer_devices(
+        &self,
+        project: ProjectId,
+        user: UserId,
+        offset: u64,
+        limit: u64,
+    ) -> StoreResult<(u64, Vec<DeviceView>)> {
+        self.bound_devices(project, user, offset, limit).await
+    }
+
+    async fn device_customers(
+        &self,
+        project: ProjectId,
+        device: DeviceId,
+    ) -> StoreResult<Vec<User>> {
+        self.bound_users(project, device).await
+    }
+
+    async fn bind_devices(
+        &self,
+        project: ProjectId,
+        user: UserId,
+        devices: &[DeviceId],
+        at: Time,
+    ) -> StoreResult<BindOutcome> {
+        self.bind(project, user, devices, at).await
+    }
+
+    async fn unbind_device(
+        &self,
+        project: ProjectId,
+        user: UserId,
+        device: DeviceId,
+    ) -> StoreResult<bool> {
+        self.unbind(project, user, device).await
+    }
+
+    async fn device_count(&self, user: UserId) -> StoreResult<u64> {
+        let counts = self.bound_counts(&[user]).await?;
+        Ok(counts.first().copied().unwrap_or(0))
     }
 
     async fn device_counts(&self, users: &[UserId]) -> StoreResult<Vec<u64>> {
-        // No user–device bindings yet.
-        Ok(vec![0; users.len()])
+        self.bound_counts(users).await
     }
 
     async fn update_customer(

@@ -2,7 +2,7 @@
 //! roles. Role management beyond the list is an extension.
 
 mod accounts;
-mod dto;
+pub mod dto;
 mod roles;
 
 use thingstead_http::AppState;

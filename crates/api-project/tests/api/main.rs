@@ -4,5 +4,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access;
+mod bindings;
 mod customers;
 mod devices;

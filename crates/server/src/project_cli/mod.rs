@@ -8,9 +8,11 @@
 
 mod admins;
 mod apps;
+mod customers;
 mod device_groups;
 mod device_types;
 mod projects;
+mod roles;
 
 use std::path::Path;
 
@@ -45,6 +47,12 @@ pub enum ProjectCommand {
     /// Manage a project's device groups.
     #[command(subcommand)]
     DeviceGroup(device_groups::DeviceGroupCommand),
+    /// Manage a project's customers and give them devices.
+    #[command(subcommand)]
+    Customer(customers::CustomerCommand),
+    /// Manage a project's customer roles.
+    #[command(subcommand)]
+    Role(roles::RoleCommand),
 }
 
 impl ProjectCommand {
@@ -57,6 +65,8 @@ impl ProjectCommand {
             ProjectCommand::Admin(c) => c.flags(),
             ProjectCommand::DeviceType(c) => c.flags(),
             ProjectCommand::DeviceGroup(c) => c.flags(),
+            ProjectCommand::Customer(c) => c.flags(),
+            ProjectCommand::Role(c) => c.flags(),
         }
     }
 }
@@ -182,6 +192,8 @@ pub async fn run(config: Option<&Path>, command: &ProjectCommand) -> Result<Valu
         ProjectCommand::Admin(c) => admins::run(&console, c).await,
         ProjectCommand::DeviceType(c) => device_types::run(&console, c).await,
         ProjectCommand::DeviceGroup(c) => device_groups::run(&console, c).await,
+        ProjectCommand::Customer(c) => customers::run(&console, c).await,
+        ProjectCommand::Role(c) => roles::run(&console, c).await,
     }
 }
 

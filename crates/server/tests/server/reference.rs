@@ -80,6 +80,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("put", "/api/v1/customer/{customer_id}/tags"),
     ("delete", "/api/v1/customer/{customer_id}"),
     ("post", "/api/v1/customer_auth"),
+    ("get", "/api/v1/device/{device_id}/customers"),
+    ("get", "/api/v1/customer/{customer_id}/devices"),
+    ("post", "/api/v1/customer/{customer_id}/devices"),
+    (
+        "delete",
+        "/api/v1/customer/{customer_id}/device/{device_id}",
+    ),
 ];
 
 /// Whether a reply is some dialect's "no such route".

@@ -2,6 +2,7 @@
 //! extend-info values: [`DeviceStore`]. Every read and write that takes a
 //! project filters on it, so another project's id finds nothing.
 
+mod bindings;
 mod convert;
 mod groups;
 mod rows;

@@ -61,7 +61,7 @@ fn matching_ids(project: ProjectId, filter: DeviceFilter) -> (SelectStatement, E
     (q, device_id)
 }
 
-fn view(d: device::Model, t: Option<device_type::Model>) -> StoreResult<DeviceView> {
+pub(super) fn view(d: device::Model, t: Option<device_type::Model>) -> StoreResult<DeviceView> {
     Ok(DeviceView {
         device: convert::device(d)?,
         type_info: t.map(convert::type_brief),

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod api_app;
 pub mod auth_failure;
+pub mod binding;
 pub mod code;
 pub mod code_send;
 pub mod customer_role;

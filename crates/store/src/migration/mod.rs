@@ -16,6 +16,7 @@ mod m0004_grants;
 mod m0005_access;
 mod m0006_devices;
 mod m0007_customers;
+mod m0008_bindings;
 
 /// Runs the schema migrations of the store, in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_access::Migration),
             Box::new(m0006_devices::Migration),
             Box::new(m0007_customers::Migration),
+            Box::new(m0008_bindings::Migration),
         ]
     }
 }

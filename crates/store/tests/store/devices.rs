@@ -8,7 +8,7 @@ use thingstead_store::Db;
 
 use super::*;
 
-fn new_type(project: ProjectId, name: &str, is_default: bool) -> NewDeviceType {
+pub(super) fn new_type(project: ProjectId, name: &str, is_default: bool) -> NewDeviceType {
     NewDeviceType {
         project_id: project,
         name: name.into(),
@@ -35,7 +35,7 @@ fn new_type(project: ProjectId, name: &str, is_default: bool) -> NewDeviceType {
     }
 }
 
-fn new_device(project: ProjectId, key: &str) -> NewDevice {
+pub(super) fn new_device(project: ProjectId, key: &str) -> NewDevice {
     NewDevice {
         project_id: project,
         name: format!("device {key}"),

@@ -308,7 +308,7 @@ impl Projects {
     }
 
     /// The project's user `id`, or `NotFound("customer")`.
-    async fn customer_user(&self, caller: &Caller, id: UserId) -> Result<User> {
+    pub(super) async fn customer_user(&self, caller: &Caller, id: UserId) -> Result<User> {
         self.store()
             .user(caller.project_id, id)
             .await?

@@ -7,16 +7,19 @@
 //! customers may hold.
 
 mod accounts;
+mod bindings;
 mod fields;
 mod roles;
 
 pub use accounts::{CUSTOMER_PAGE_SIZE, Customer, CustomerPage, CustomerUpdate, NewCustomer};
+pub use bindings::MAX_BIND;
 pub use fields::{Descr, Locale, MAX_TAGS, RoleName, check_tags};
 pub use roles::{NewRole, RoleUpdate};
 
 use async_trait::async_trait;
 
 use super::Tags;
+use super::devices::{DeviceId, DeviceView};
 use crate::Time;
 use crate::model::{ProjectId, RoleId, User, UserId};
 use crate::store::StoreResult;
@@ -102,6 +105,17 @@ pub enum TagsMerge {
     TooMany,
 }
 
+/// What binding devices to a customer did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BindOutcome {
+    /// Bound (or already bound).
+    Bound,
+    /// No such customer in the project; nothing written.
+    CustomerNotFound,
+    /// One of the devices is not the project's; nothing written.
+    DeviceNotFound,
+}
+
 /// What deleting a role did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoleDeletion {
@@ -129,7 +143,40 @@ pub trait CustomerStore: Send + Sync {
     ) -> StoreResult<Vec<User>>;
     /// How many users the project has.
     async fn count_customers(&self, project: ProjectId) -> StoreResult<u64>;
-    /// How many devices the user is bound to (0 until bindings exist).
+    /// One page (`offset`, `limit`) of the devices bound to the project's
+    /// user, in binding order, and how many are bound in all.
+    async fn customer_devices(
+        &self,
+        project: ProjectId,
+        user: UserId,
+        offset: u64,
+        limit: u64,
+    ) -> StoreResult<(u64, Vec<DeviceView>)>;
+    /// The users bound to the project's device, in binding order.
+    async fn device_customers(
+        &self,
+        project: ProjectId,
+        device: DeviceId,
+    ) -> StoreResult<Vec<User>>;
+    /// Binds the devices to the project's user in one transaction: the
+    /// first user of a device owns it, later ones are members; a binding
+    /// that exists stays as it is.
+    async fn bind_devices(
+        &self,
+        project: ProjectId,
+        user: UserId,
+        devices: &[DeviceId],
+        at: Time,
+    ) -> StoreResult<BindOutcome>;
+    /// Removes the binding of the device to the project's user. False when
+    /// there is none.
+    async fn unbind_device(
+        &self,
+        project: ProjectId,
+        user: UserId,
+        device: DeviceId,
+    ) -> StoreResult<bool>;
+    /// How many devices the user is bound to.
     async fn device_count(&self, user: UserId) -> StoreResult<u64>;
     /// [`CustomerStore::device_count`] for several users at once, in their
     /// order.

@@ -66,7 +66,7 @@ pub async fn first_start(
         project_key: secret::alphanumeric(32),
         admin_account: "admin".into(),
         admin_password_hash: hasher.hash(&admin_password).await?,
-        app_id: secret::digits(12),
+        app_id: secret::numeric_id(12),
         access_key: secret::alphanumeric(24),
         secret_key_hash: secret::digest(&["secret_key", &secret_key]),
         client_key: secret::alphanumeric(32),

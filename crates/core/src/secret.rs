@@ -42,6 +42,17 @@ pub fn digits(len: usize) -> String {
     out
 }
 
+/// A public numeric id of `len` digits that does not start with 0, so that
+/// it survives a client that sends it as a JSON number.
+pub fn numeric_id(len: usize) -> String {
+    loop {
+        let id = digits(len);
+        if !id.starts_with('0') {
+            return id;
+        }
+    }
+}
+
 /// Lower-case hex of `bytes` random bytes.
 pub fn hex_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
@@ -75,6 +86,7 @@ mod tests {
         assert!(digits(6).bytes().all(|b| b.is_ascii_digit()));
         assert_ne!(alphanumeric(32), alphanumeric(32));
         assert_eq!(hex_token(16).len(), 32);
+        assert!((0..200).all(|_| !numeric_id(12).starts_with('0')));
         assert_ne!(digest(&["ab", "c"]), digest(&["a", "bc"]));
         assert!(equal("abc", "abc") && !equal("abc", "abd"));
     }

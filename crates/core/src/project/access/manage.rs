@@ -109,7 +109,7 @@ impl Projects {
             project_key: secret::alphanumeric(32),
             admin_account: "admin".into(),
             admin_password_hash: self.hasher().hash(&admin_password).await?,
-            app_id: secret::digits(12),
+            app_id: secret::numeric_id(12),
             access_key: secret::alphanumeric(24),
             secret_key_hash: secret::digest(&["secret_key", &secret_key]),
             client_key: secret::alphanumeric(32),
@@ -157,7 +157,7 @@ impl Projects {
                 .store()
                 .insert_api_app(NewApiApp {
                     project_id: project,
-                    app_id: secret::digits(12),
+                    app_id: secret::numeric_id(12),
                     name: app_name.clone(),
                     access_key: access_key.clone(),
                     secret_hash: secret_hash.clone(),

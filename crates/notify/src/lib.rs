@@ -27,14 +27,17 @@ pub use webhook::{WEBHOOK_TIMEOUT, WebhookSender};
 /// The SMS sender and the e-mail sender, in that order.
 pub type Senders = (Arc<dyn Sender>, Arc<dyn Sender>);
 
+/// Installs ring as the process's TLS crypto provider: reqwest and lettre are
+/// built without a default one. Every client this crate builds calls it; a
+/// second install is refused harmlessly.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// Builds the SMS and the e-mail sender, in that order. `data_dir` is where
 /// the log provider keeps its outbox. Errors are one sentence naming the
 /// setting to fix. Call it inside a Tokio runtime (the SMTP pool lives there).
 pub fn build(config: &NotifyConfig, data_dir: &Path) -> Result<Senders, String> {
-    // reqwest and lettre are built without a default crypto provider; a
-    // second install (the binary installs it too) is refused harmlessly.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-
     // Both channels share one outbox (and one lock on it) when both log.
     let mut outbox: Option<Arc<LogSender>> = None;
     let mut log_sender = || -> Result<Arc<dyn Sender>, String> {

@@ -80,7 +80,7 @@ impl SmtpSender {
         if tokio::runtime::Handle::try_current().is_err() {
             return Err("the SMTP provider must be set up inside a Tokio runtime".into());
         }
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        crate::install_tls_provider();
         let bad_host = |e: lettre::transport::smtp::Error| {
             format!(
                 "cannot set up SMTP to {} ({e}); check --smtp-host",

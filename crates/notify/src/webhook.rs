@@ -33,7 +33,7 @@ impl WebhookSender {
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https"))
             .ok_or_else(|| "a webhook URL must be an http:// or https:// URL".to_owned())?;
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        crate::install_tls_provider();
         let client = reqwest::Client::builder()
             .timeout(WEBHOOK_TIMEOUT)
             .connect_timeout(WEBHOOK_TIMEOUT)

@@ -9,8 +9,6 @@ use thingstead_server::{StartError, logging};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // reqwest and lettre use rustls without a default provider.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -126,7 +126,9 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
     let policy = settings.policy()?;
     let display_offset = settings.display_offset()?;
     let (memory_kib, iterations) = settings.argon2()?;
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    // Any HTTP client in this process (webhooks, and an embedding test kit's)
+    // needs the provider.
+    thingstead_notify::install_tls_provider();
 
     // Bound first, so that a taken port fails before anything is created.
     // Connections that arrive meanwhile wait in the backlog.

@@ -15,6 +15,7 @@ pub mod policy;
 pub mod project;
 pub mod secret;
 pub mod store;
+pub mod telemetry;
 pub mod uploads;
 pub mod values;
 
@@ -22,6 +23,7 @@ pub use error::{DomainError, StoreError};
 pub use identity::Identity;
 pub use policy::Policy;
 pub use project::Projects;
+pub use telemetry::Telemetry;
 
 /// Timestamps are UTC everywhere in the domain.
 pub type Time = chrono::DateTime<chrono::Utc>;

@@ -27,6 +27,8 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub struct AppState {
     pub identity: Identity,
     pub projects: thingstead_core::Projects,
+    /// Device data and control.
+    pub telemetry: thingstead_core::Telemetry,
     pub uploads: Uploads,
     /// Base URL put into links, without a trailing slash.
     pub public_url: Arc<str>,

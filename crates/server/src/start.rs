@@ -172,11 +172,15 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
         policy.clone(),
         identity.session_cache(),
     );
+    let bus = thingstead_devices::LocalBus::new();
+    let telemetry =
+        thingstead_core::Telemetry::new(store.clone(), Arc::new(db.clone()), Arc::new(bus.clone()));
     let uploads = Uploads::new(store, files, policy);
 
     let state = AppState {
         identity,
         projects,
+        telemetry,
         uploads,
         public_url: public_url.as_str().into(),
         display_offset,

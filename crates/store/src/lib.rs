@@ -19,6 +19,7 @@ mod grants;
 mod migration;
 mod projects;
 mod sessions;
+mod telemetry;
 mod users;
 
 use std::time::Duration;

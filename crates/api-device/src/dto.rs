@@ -17,7 +17,8 @@ pub const KEYS_MAX: usize = 100;
 /// `{"identifier": value, …}`, as on the MQTT topic `attributes`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(transparent)]
-pub struct AttributesBody(#[schema(value_type = Object)] pub Map<String, Value>);
+#[schema(value_type = Object)]
+pub struct AttributesBody(pub Map<String, Value>);
 
 /// `GET …/attributes?keys=a,b`.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -22,7 +22,8 @@ pub const METHOD_MAX: usize = 128;
 /// `{"key1": value, …}`: the attributes to push or store.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(transparent)]
-pub struct AttributesBody(#[schema(value_type = Object)] pub Map<String, Value>);
+#[schema(value_type = Object)]
+pub struct AttributesBody(pub Map<String, Value>);
 
 impl AttributesBody {
     /// The attributes, checked: 1 to 100 identifiers, none blank.

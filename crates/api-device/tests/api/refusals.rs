@@ -88,7 +88,7 @@ pub async fn unknown_routes_and_methods_answer_in_the_envelope(app: TestApp) {
         "/device/v1/nothing".to_owned(),
         format!("/device/v1/{}/attributes/more", dev.access_token),
         format!("/device/v1/{}/command/send", dev.access_token),
-        "/device/v1/".to_owned(),
+        "/device/v1".to_owned(),
     ] {
         let r = app.get(&path, &key).await;
         assert_eq!(refused(&r, 404), "no such endpoint", "{path}");

@@ -10,7 +10,7 @@ use isolation::*;
 use reads::*;
 use series::*;
 
-pub use crate::devices::{api, delete, get, info, new_device, post, put, refused};
+pub use crate::devices::{api, get, info, new_device, post, put, refused};
 use serde_json::{Value, json};
 use thingstead_testkit::{Reply, TestApp, on_both_backends};
 

@@ -169,7 +169,7 @@ impl DataBody {
             (Some(_), Some(_)) => {
                 return Err(DomainError::invalid(
                     "msg",
-                    "send msg or message, not both",
+                    "msg and message cannot both be sent; send one of them",
                 ));
             }
             (Some(m), None) => ("msg", m),

@@ -151,10 +151,12 @@ mod tests {
 
     #[test]
     fn the_first_packet_holds_the_credentials() {
-        let (c, rest) = credentials(&Bytes::from_static(b"pk&tok"));
+        let first = Bytes::from_static(b"pk&tok");
+        let (c, rest) = credentials(&first);
         assert_eq!(c, Some(("pk", "tok")));
         assert!(rest.is_empty());
-        let (c, rest) = credentials(&Bytes::from_static(b"pk&tok\r\nhello"));
+        let first = Bytes::from_static(b"pk&tok\r\nhello");
+        let (c, rest) = credentials(&first);
         assert_eq!(c, Some(("pk", "tok")));
         assert_eq!(rest.as_ref(), b"hello");
         assert_eq!(credentials(&Bytes::from_static(b"pktok")).0, None);

@@ -150,7 +150,7 @@ pub(crate) async fn handshake(
         next_packet_id: 0,
         cloud: None,
     };
-    Some(conn.connected(connack, shared).await?)
+    conn.connected(connack, shared).await
 }
 
 /// The device behind the CONNECT's user name and password.

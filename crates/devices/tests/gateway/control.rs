@@ -37,7 +37,10 @@ pub async fn command_round_trip_with_reply(app: TestApp) {
 
     let call = {
         let http = app.http.clone();
-        let url = app.url(&format!("/api/v1/control/device/{}/command?wait=10", dev.id));
+        let url = app.url(&format!(
+            "/api/v1/control/device/{}/command?wait=10",
+            dev.id
+        ));
         let token = token.clone();
         tokio::spawn(async move {
             http.post(url)

@@ -21,6 +21,7 @@ mod projects;
 mod sessions;
 mod users;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -58,6 +59,8 @@ pub struct Db {
     /// Writes and transactions. On SQLite a pool of one connection.
     writer: DatabaseConnection,
     backend: Backend,
+    /// Device inserts waiting to be written together.
+    device_inserts: Arc<devices::DeviceInserts>,
 }
 
 impl Db {
@@ -105,6 +108,7 @@ impl Db {
             reader,
             writer,
             backend: Backend::Sqlite,
+            device_inserts: Arc::default(),
         })
     }
 
@@ -117,6 +121,7 @@ impl Db {
             reader: pool.clone(),
             writer: pool,
             backend: Backend::Postgres,
+            device_inserts: Arc::default(),
         })
     }
 
@@ -141,6 +146,11 @@ impl Db {
     /// The pool for single-statement writes.
     pub(crate) fn writer(&self) -> &DatabaseConnection {
         &self.writer
+    }
+
+    /// The queue of device inserts.
+    pub(crate) fn device_inserts(&self) -> &Arc<devices::DeviceInserts> {
+        &self.device_inserts
     }
 
     /// Starts a write transaction on the writer. On SQLite it takes the write

@@ -22,6 +22,7 @@ mod sessions;
 mod telemetry;
 mod users;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -59,6 +60,8 @@ pub struct Db {
     /// Writes and transactions. On SQLite a pool of one connection.
     writer: DatabaseConnection,
     backend: Backend,
+    /// Device inserts waiting to be written together.
+    device_inserts: Arc<devices::DeviceInserts>,
 }
 
 impl Db {
@@ -106,6 +109,7 @@ impl Db {
             reader,
             writer,
             backend: Backend::Sqlite,
+            device_inserts: Arc::default(),
         })
     }
 
@@ -118,6 +122,7 @@ impl Db {
             reader: pool.clone(),
             writer: pool,
             backend: Backend::Postgres,
+            device_inserts: Arc::default(),
         })
     }
 
@@ -142,6 +147,11 @@ impl Db {
     /// The pool for single-statement writes.
     pub(crate) fn writer(&self) -> &DatabaseConnection {
         &self.writer
+    }
+
+    /// The queue of device inserts.
+    pub(crate) fn device_inserts(&self) -> &Arc<devices::DeviceInserts> {
+        &self.device_inserts
     }
 
     /// Starts a write transaction on the writer. On SQLite it takes the write

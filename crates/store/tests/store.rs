@@ -137,6 +137,8 @@ mod accounts;
 mod bindings;
 #[path = "store/codes.rs"]
 mod codes;
+#[path = "store/device_lists.rs"]
+mod device_lists;
 #[path = "store/devices.rs"]
 mod devices;
 

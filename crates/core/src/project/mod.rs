@@ -44,6 +44,8 @@ struct Inner {
     hasher: PasswordHasher,
     policy: Policy,
     sessions: Arc<SessionCache>,
+    /// Where the device lists start, kept for a second.
+    device_lists: devices::ListMarks,
 }
 
 impl Projects {
@@ -62,6 +64,7 @@ impl Projects {
                 hasher,
                 policy,
                 sessions,
+                device_lists: devices::ListMarks::default(),
             }),
         }
     }

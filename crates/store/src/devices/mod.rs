@@ -5,6 +5,8 @@
 mod bindings;
 mod convert;
 mod groups;
+mod inserts;
+mod pages;
 mod rows;
 mod types;
 mod values;
@@ -18,6 +20,8 @@ use thingstead_core::project::devices::*;
 use thingstead_core::store::StoreResult;
 
 use crate::Db;
+
+pub(crate) use inserts::DeviceInserts;
 
 #[async_trait]
 impl DeviceStore for Db {
@@ -116,14 +120,24 @@ impl DeviceStore for Db {
         self.find_device(project, id).await
     }
 
-    async fn devices(
+    async fn device_marks(
         &self,
         project: ProjectId,
         filter: DeviceFilter,
-        offset: u64,
+        stride: u64,
+    ) -> StoreResult<DeviceMarks> {
+        self.list_marks(project, filter, stride).await
+    }
+
+    async fn devices_from(
+        &self,
+        project: ProjectId,
+        filter: DeviceFilter,
+        from: DeviceId,
+        skip: u64,
         limit: u64,
-    ) -> StoreResult<(u64, Vec<DeviceView>)> {
-        self.page_devices(project, filter, offset, limit).await
+    ) -> StoreResult<Vec<DeviceView>> {
+        self.page_from(project, filter, from, skip, limit).await
     }
 
     async fn delete_device(&self, project: ProjectId, id: DeviceId) -> StoreResult<bool> {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect,
@@ -11,8 +11,8 @@ use thingstead_core::StoreError;
 use thingstead_core::model::ProjectId;
 use thingstead_core::project::Tags;
 use thingstead_core::project::devices::{
-    Certificate, Device, DeviceDetail, DeviceFilter, DeviceId, DeviceInfoUpdate, DeviceTypeId,
-    DeviceView, GroupId, GroupsEdit, NewDevice, TagsEdit, TypeChoice,
+    Certificate, Device, DeviceDetail, DeviceId, DeviceInfoUpdate, DeviceTypeId, DeviceView,
+    GroupId, GroupsEdit, NewDevice, TagsEdit, TypeChoice,
 };
 use thingstead_core::store::StoreResult;
 
@@ -21,45 +21,6 @@ use super::types::{ensure_default, find_default};
 use crate::convert::ms;
 use crate::entity::{device, device_group, device_group_member, device_type, project};
 use crate::{Db, db_err};
-
-/// The ids of the project's devices matching the filter: the query, without
-/// a select list, and the id column to select, count and order by. A group
-/// alone is answered from the membership index (memberships only ever join
-/// a device and a group of the same project).
-fn matching_ids(project: ProjectId, filter: DeviceFilter) -> (SelectStatement, Expr) {
-    let member_device = Expr::col((
-        device_group_member::Entity,
-        device_group_member::Column::DeviceId,
-    ));
-    let member_group = Expr::col((
-        device_group_member::Entity,
-        device_group_member::Column::GroupId,
-    ));
-    if let (None, Some(g)) = (filter.type_id, filter.group_id) {
-        let mut q = Query::select();
-        q.from(device_group_member::Entity)
-            .and_where(member_group.eq(g));
-        return (q, member_device);
-    }
-    let device_id = Expr::col((device::Entity, device::Column::Id));
-    let mut q = Query::select();
-    q.from(device::Entity)
-        .and_where(Expr::col((device::Entity, device::Column::ProjectId)).eq(project));
-    if let Some(t) = filter.type_id {
-        q.and_where(Expr::col((device::Entity, device::Column::TypeId)).eq(t));
-    }
-    if let Some(g) = filter.group_id {
-        q.inner_join(
-            device_group_member::Entity,
-            member_device
-                .clone()
-                .equals((device::Entity, device::Column::Id)),
-        )
-        .and_where(member_group.eq(g));
-        return (q, member_device);
-    }
-    (q, device_id)
-}
 
 pub(super) fn view(d: device::Model, t: Option<device_type::Model>) -> StoreResult<DeviceView> {
     Ok(DeviceView {
@@ -122,7 +83,8 @@ async fn insert_with_type(
 }
 
 impl Db {
-    pub(super) async fn add_device(
+    /// Inserts one device by itself (see `inserts` for the usual way).
+    pub(super) async fn add_device_alone(
         &self,
         new: NewDevice,
         choice: TypeChoice,
@@ -174,44 +136,6 @@ impl Db {
             view: view(d, t)?,
             groups,
         }))
-    }
-
-    pub(super) async fn page_devices(
-        &self,
-        project: ProjectId,
-        filter: DeviceFilter,
-        offset: u64,
-        limit: u64,
-    ) -> StoreResult<(u64, Vec<DeviceView>)> {
-        let (base, id) = matching_ids(project, filter);
-        let mut count = base.clone();
-        count.expr_as(id.clone().count(), "n");
-        // The page's ids come from the index alone, so that the rows skipped
-        // by the offset are never read or joined; then those rows. The count
-        // runs at the same time.
-        let mut page_ids = base;
-        page_ids
-            .expr(id.clone())
-            .order_by_expr(id, Order::Asc)
-            .limit(limit)
-            .offset(offset);
-        let rows = device::Entity::find()
-            .filter(device::Column::Id.in_subquery(page_ids))
-            .find_also_related(device_type::Entity)
-            .order_by_asc(device::Column::Id)
-            .all(self.reader());
-        let (total, rows) =
-            tokio::try_join!(self.reader().query_one(&count), rows).map_err(db_err)?;
-        let total = match total {
-            Some(row) => row.try_get::<i64>("", "n").map_err(db_err)?,
-            None => 0,
-        };
-        let total = u64::try_from(total).unwrap_or(0);
-        let items = rows
-            .into_iter()
-            .map(|(d, t)| view(d, t))
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok((total, items))
     }
 
     pub(super) async fn remove_device(

@@ -171,7 +171,10 @@ impl Projects {
     /// devices just leave it.
     pub async fn delete_device_group(&self, project: ProjectId, id: &str) -> Result<()> {
         let id = parse_id(id, "device group")?;
-        match self.store().delete_device_group(project, id).await? {
+        let deleted = self.store().delete_device_group(project, id).await;
+        // Its members left its list.
+        self.inner.device_lists.forget_project(project);
+        match deleted? {
             Deletion::Deleted => Ok(()),
             Deletion::NotFound => Err(DomainError::NotFound("device group")),
             Deletion::InUse => Err(DomainError::InUse("sub-groups")),

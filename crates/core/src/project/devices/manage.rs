@@ -1,10 +1,16 @@
 //! Devices: create, read, list, change, delete, certificate, statistics.
 
+use std::sync::Arc;
+
+use tokio::sync::OnceCell;
+
+use super::lists::{self, Lookup, MARK_STRIDE};
 use super::types::new_type;
 use super::values;
 use super::{
-    Certificate, Device, DeviceDetail, DeviceFilter, DeviceInfoUpdate, DevicePage, DeviceStats,
-    DeviceTypeUpdate, GroupsEdit, NewDevice, PAGE_SIZE, TagsEdit, TypeChoice, parse_id,
+    Certificate, Device, DeviceDetail, DeviceFilter, DeviceInfoUpdate, DeviceMarks, DevicePage,
+    DeviceStats, DeviceTypeUpdate, GroupsEdit, NewDevice, PAGE_SIZE, TagsEdit, TypeChoice,
+    parse_id,
 };
 use crate::error::{DomainError, Result};
 use crate::model::ProjectId;
@@ -103,10 +109,9 @@ impl Projects {
             None => default_type_choice(project),
         };
         let new = new_device_record(project, name, descr, device_key, tags);
-        self.store()
-            .insert_device(new, choice)
-            .await?
-            .ok_or(DomainError::NotFound("device type"))
+        let device = self.store().insert_device(new, choice).await;
+        self.inner.device_lists.forget_project(project);
+        device?.ok_or(DomainError::NotFound("device type"))
     }
 
     /// `GET /device/{id}`: the device with its type and groups.
@@ -137,26 +142,67 @@ impl Projects {
         if let Some(raw) = group_id {
             filter.group_id = Some(self.find_device_group(project, raw).await?.id);
         }
-        // Past the end of any real project: answer empty, do not overflow
-        // (databases take offsets as signed 64-bit numbers).
-        let offset = (page as u64 - 1)
-            .saturating_mul(PAGE_SIZE)
-            .min(i64::MAX as u64);
-        let (total, items) = self
-            .store()
-            .devices(project, filter, offset, PAGE_SIZE)
-            .await?;
+        let marks = self.list_marks(project, filter).await?;
+        // A page past the end is answered without reading (and without
+        // overflowing for the largest page numbers).
+        let offset = (page as u64 - 1).saturating_mul(PAGE_SIZE);
+        let items = match lists::locate(&marks, offset) {
+            Some((from, skip)) => {
+                self.store()
+                    .devices_from(project, filter, from, skip, PAGE_SIZE)
+                    .await?
+            }
+            None => Vec::new(),
+        };
         Ok(DevicePage {
             items,
-            total,
-            page_total: total.div_ceil(PAGE_SIZE),
+            total: marks.total,
+            page_total: marks.total.div_ceil(PAGE_SIZE),
         })
+    }
+
+    /// The marks of a list: kept ones, or read once for everyone asking.
+    async fn list_marks(
+        &self,
+        project: ProjectId,
+        filter: DeviceFilter,
+    ) -> Result<Arc<DeviceMarks>> {
+        match self.inner.device_lists.lookup(project, filter) {
+            Lookup::Ready(marks) => Ok(marks),
+            Lookup::Read(cell) => Ok(self.read_marks(&cell, project, filter).await?.clone()),
+            Lookup::Refresh(marks, cell) => {
+                let this = self.clone();
+                // A failed read is tried again by the next request.
+                tokio::spawn(async move {
+                    let _ = this.read_marks(&cell, project, filter).await;
+                });
+                Ok(marks)
+            }
+        }
+    }
+
+    async fn read_marks<'a>(
+        &self,
+        cell: &'a OnceCell<Arc<DeviceMarks>>,
+        project: ProjectId,
+        filter: DeviceFilter,
+    ) -> Result<&'a Arc<DeviceMarks>> {
+        Ok(cell
+            .get_or_try_init(|| async {
+                self.store()
+                    .device_marks(project, filter, MARK_STRIDE)
+                    .await
+                    .map(Arc::new)
+            })
+            .await?)
     }
 
     /// `DELETE /device/{id}`.
     pub async fn delete_device(&self, project: ProjectId, id: &str) -> Result<()> {
         let id = parse_id(id, "device")?;
-        if self.store().delete_device(project, id).await? {
+        let deleted = self.store().delete_device(project, id).await;
+        self.inner.device_lists.forget_project(project);
+        if deleted? {
             Ok(())
         } else {
             Err(DomainError::NotFound("device"))
@@ -261,7 +307,10 @@ impl Projects {
             .collect::<Result<Vec<_>>>()?;
         ids.sort_unstable();
         ids.dedup();
-        match self.store().set_device_groups(project, id, &ids).await? {
+        let edit = self.store().set_device_groups(project, id, &ids).await;
+        // The device may have joined or left group lists.
+        self.inner.device_lists.forget_project(project);
+        match edit? {
             GroupsEdit::Done => Ok(()),
             GroupsEdit::DeviceNotFound => Err(DomainError::NotFound("device")),
             GroupsEdit::GroupNotFound => Err(DomainError::NotFound("device group")),

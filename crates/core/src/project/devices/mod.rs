@@ -8,6 +8,7 @@
 
 mod groups;
 mod infos;
+mod lists;
 mod manage;
 pub mod model;
 mod standard;
@@ -24,6 +25,7 @@ use crate::project::Tags;
 use crate::store::StoreResult;
 
 pub use groups::{GroupInput, group_tree};
+pub use lists::{ListMarks, MARK_STRIDE};
 pub use manage::{DeviceInfoInput, DeviceInput};
 pub(crate) use manage::{default_type_choice, new_device_record};
 pub use model::*;
@@ -118,15 +120,24 @@ pub trait DeviceStore: Send + Sync {
     ) -> StoreResult<Option<Device>>;
     /// The device with its type brief and group ids.
     async fn device(&self, project: ProjectId, id: DeviceId) -> StoreResult<Option<DeviceDetail>>;
-    /// One page (`offset`, `limit`) of the project's devices matching the
-    /// filter, by id, and how many match in all.
-    async fn devices(
+    /// How many of the project's devices match the filter, and the id of
+    /// every `stride`-th of them by id: one walk of an index.
+    async fn device_marks(
         &self,
         project: ProjectId,
         filter: DeviceFilter,
-        offset: u64,
+        stride: u64,
+    ) -> StoreResult<DeviceMarks>;
+    /// Up to `limit` of the project's devices matching the filter, by id:
+    /// those with an id of at least `from`, after skipping `skip` of them.
+    async fn devices_from(
+        &self,
+        project: ProjectId,
+        filter: DeviceFilter,
+        from: DeviceId,
+        skip: u64,
         limit: u64,
-    ) -> StoreResult<(u64, Vec<DeviceView>)>;
+    ) -> StoreResult<Vec<DeviceView>>;
     /// False when the project has no such device. Its group memberships and
     /// extend-info values go with it.
     async fn delete_device(&self, project: ProjectId, id: DeviceId) -> StoreResult<bool>;

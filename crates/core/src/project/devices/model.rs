@@ -263,10 +263,21 @@ pub struct DeviceInfoUpdate {
 }
 
 /// Which devices a list shows. The ids have been checked to be the project's.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct DeviceFilter {
     pub type_id: Option<DeviceTypeId>,
     pub group_id: Option<GroupId>,
+}
+
+/// Where a list of devices can be entered without counting it or walking
+/// to a deep offset: the id of every `stride`-th matching device by id (the
+/// first, the `stride + 1`-th…) and how many match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeviceMarks {
+    pub total: u64,
+    pub stride: u64,
+    /// `total.div_ceil(stride)` ids, ascending.
+    pub ids: Vec<DeviceId>,
 }
 
 /// One page of devices.

@@ -3,14 +3,16 @@
 //! fast as its socket takes them (QoS 0, several packets per write) or keeps
 //! a window of unacknowledged reports (QoS 1).
 
+use std::hash::{BuildHasher, RandomState};
 use std::io::Write as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::sync::watch;
+use tokio::time::MissedTickBehavior;
 
 use super::mqtt::{self, Incoming, Reader};
 
@@ -29,6 +31,9 @@ pub struct Control {
     pub acked: AtomicU64,
     /// Connections lost.
     pub lost: AtomicU64,
+    /// QoS 0 reports per second per connection, in thousandths; 0 = as
+    /// fast as the socket takes them.
+    pace_milli: AtomicU64,
 }
 
 /// How publishers send.
@@ -49,6 +54,7 @@ impl Control {
             sent: AtomicU64::new(0),
             acked: AtomicU64::new(0),
             lost: AtomicU64::new(0),
+            pace_milli: AtomicU64::new(0),
         })
     }
 
@@ -60,6 +66,12 @@ impl Control {
     /// Every publisher sends at `qos` until told otherwise.
     pub fn run(&self, qos: u8) {
         self.set(if qos == 0 { QOS0 } else { QOS1 });
+    }
+
+    /// QoS 0 publishers send `per_second` reports each (0: unpaced).
+    pub fn pace(&self, per_second: f64) {
+        self.pace_milli
+            .store((per_second * 1000.0) as u64, Ordering::SeqCst);
     }
 
     /// Publishers stop after the write under way (QoS 1: once their window
@@ -107,6 +119,37 @@ pub async fn publisher(
         loop {
             match ctl.mode() {
                 QUIT => return Ok(()),
+                QOS0 if ctl.pace_milli.load(Ordering::Relaxed) > 0 => {
+                    // Spread the connections' ticks over the period.
+                    let period = Duration::from_millis(50);
+                    let offset = RandomState::new().hash_one(seq) % 50;
+                    tokio::time::sleep(Duration::from_millis(offset)).await;
+                    let mut tick = tokio::time::interval(period);
+                    tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
+                    let mut credit = 0.0f64;
+                    let mut last = Instant::now();
+                    while ctl.mode() == QOS0 {
+                        tick.tick().await;
+                        let now = Instant::now();
+                        let pace = ctl.pace_milli.load(Ordering::Relaxed) as f64 / 1000.0;
+                        credit += pace * now.duration_since(last).as_secs_f64();
+                        last = now;
+                        let n = credit as usize;
+                        if n == 0 {
+                            continue;
+                        }
+                        credit -= n as f64;
+                        out.clear();
+                        for _ in 0..n {
+                            payload.clear();
+                            seq += 1;
+                            report(&mut payload, seq);
+                            mqtt::publish(&mut out, &topic, &payload, 0, 0);
+                        }
+                        stream.write_all(&out).await?;
+                        ctl.sent.fetch_add(n as u64, Ordering::Relaxed);
+                    }
+                }
                 QOS0 => {
                     while ctl.mode() == QOS0 {
                         out.clear();

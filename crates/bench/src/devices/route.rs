@@ -27,9 +27,19 @@ pub struct RouteArgs {
     /// QoS levels of the publishers, one after the other, e.g. 0,1.
     #[arg(long, value_delimiter = ',', default_value = "0")]
     qos: Vec<u8>,
-    /// Seconds measured per QoS level.
+    /// Seconds measured at QoS 1, and per step of the QoS 0 search.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// QoS 0: the first offered rate (messages/s, all publishers together).
+    #[arg(long, default_value_t = 10_000.0)]
+    start_rate: f64,
+    /// QoS 0: each step offers this many times the previous rate.
+    #[arg(long, default_value_t = 1.25)]
+    step: f64,
+    /// QoS 0: the largest share of messages that may be lost at a step
+    /// that counts.
+    #[arg(long, default_value_t = 0.01)]
+    max_loss: f64,
     /// Seconds of load before the measured window.
     #[arg(long, default_value_t = 3)]
     warmup: u64,
@@ -110,40 +120,12 @@ pub async fn run(a: RouteArgs) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     for &qos in &a.qos {
-        if qos > 1 {
-            bail!("QoS {qos} is not measured");
-        }
-        ctl.run(qos);
-        tokio::time::sleep(Duration::from_secs(a.warmup)).await;
-        let (t1, r1, s1) = (
-            Instant::now(),
-            received.load(Ordering::Relaxed),
-            ctl.sent.load(Ordering::Relaxed),
-        );
-        tokio::time::sleep(Duration::from_secs(a.seconds)).await;
-        let (t2, r2, s2) = (
-            Instant::now(),
-            received.load(Ordering::Relaxed),
-            ctl.sent.load(Ordering::Relaxed),
-        );
-        ctl.pause();
-        let secs = t2.duration_since(t1).as_secs_f64();
-        let routed = (r2 - r1) as f64 / secs;
-        println!(
-            "mosquitto QoS {qos} publishers: {routed:.0} msgs/s routed to the subscriber; {:.0}/s sent",
-            (s2 - s1) as f64 / secs
-        );
+        let routed = match qos {
+            0 => search(&a, &ctl, &received).await,
+            1 => closed_loop(&a, &ctl, &received).await,
+            _ => bail!("QoS {qos} is not measured"),
+        };
         result(&format!("mosquitto_qos{qos}_routed_per_s"), routed);
-        // Let the broker's queues empty before the next level.
-        let mut last = received.load(Ordering::Relaxed);
-        for _ in 0..60 {
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            let now = received.load(Ordering::Relaxed);
-            if now == last {
-                break;
-            }
-            last = now;
-        }
     }
     ctl.quit();
     for p in publishers {
@@ -155,4 +137,102 @@ pub async fn run(a: RouteArgs) -> Result<()> {
         println!("publishers lost: {lost}");
     }
     Ok(())
+}
+
+/// QoS 0: the broker drops what it cannot route, so publishers are paced
+/// at rising rates, and the figure is the highest rate the subscriber
+/// receives at a step that loses no more than `max_loss`. The search ends
+/// at the first lossy step, after two steps where the broker falls behind,
+/// or when the generator cannot offer more.
+async fn search(a: &RouteArgs, ctl: &Control, received: &AtomicU64) -> f64 {
+    let mut rate = a.start_rate;
+    let mut best = 0.0;
+    let mut saturated = 0;
+    let step_secs = a.seconds.clamp(2, 5);
+    loop {
+        let (s0, r0) = (
+            ctl.sent.load(Ordering::Relaxed),
+            received.load(Ordering::Relaxed),
+        );
+        ctl.pace(rate / a.publishers.max(1) as f64);
+        ctl.run(0);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let (t1, s1, r1) = counters(ctl, received);
+        tokio::time::sleep(Duration::from_secs(step_secs)).await;
+        let (t2, s2, r2) = counters(ctl, received);
+        ctl.pause();
+        drain(received).await;
+        let (_, s3, r3) = counters(ctl, received);
+        let secs = t2.duration_since(t1).as_secs_f64();
+        let sent = (s2 - s1) as f64 / secs;
+        let routed = (r2 - r1) as f64 / secs;
+        let loss = 1.0 - (r3 - r0) as f64 / (s3 - s0).max(1) as f64;
+        println!(
+            "  QoS 0 offered {rate:.0}/s: sent {sent:.0}/s, routed {routed:.0}/s, {:.2} % lost",
+            loss * 100.0
+        );
+        if loss > a.max_loss {
+            break;
+        }
+        best = f64::max(best, routed);
+        if routed < 0.9 * sent {
+            saturated += 1;
+            if saturated == 2 {
+                println!("  the broker routes less than it is offered: saturated");
+                break;
+            }
+        }
+        if sent < 0.9 * rate {
+            println!("  the load generator offers no more than {sent:.0}/s");
+            break;
+        }
+        rate *= a.step.max(1.05);
+    }
+    println!("mosquitto QoS 0 publishers: {best:.0} msgs/s routed to the subscriber without loss");
+    best
+}
+
+/// QoS 1: each publisher keeps a window of unacknowledged messages.
+async fn closed_loop(a: &RouteArgs, ctl: &Control, received: &AtomicU64) -> f64 {
+    ctl.run(1);
+    tokio::time::sleep(Duration::from_secs(a.warmup)).await;
+    let (t1, s1, r1) = counters(ctl, received);
+    let a1 = ctl.acked.load(Ordering::Relaxed);
+    tokio::time::sleep(Duration::from_secs(a.seconds)).await;
+    let (t2, s2, r2) = counters(ctl, received);
+    let a2 = ctl.acked.load(Ordering::Relaxed);
+    ctl.pause();
+    drain(received).await;
+    let secs = t2.duration_since(t1).as_secs_f64();
+    let routed = (r2 - r1) as f64 / secs;
+    println!(
+        "mosquitto QoS 1 publishers ({} unacknowledged each): {routed:.0} msgs/s routed to the subscriber; {:.0}/s sent, {:.0}/s acknowledged",
+        a.inflight,
+        (s2 - s1) as f64 / secs,
+        (a2 - a1) as f64 / secs
+    );
+    routed
+}
+
+fn counters(ctl: &Control, received: &AtomicU64) -> (Instant, u64, u64) {
+    (
+        Instant::now(),
+        ctl.sent.load(Ordering::Relaxed),
+        received.load(Ordering::Relaxed),
+    )
+}
+
+/// Waits until the subscriber has received what the broker still held.
+async fn drain(received: &AtomicU64) {
+    let mut last = received.load(Ordering::Relaxed);
+    let mut still = 0;
+    for _ in 0..120 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let now = received.load(Ordering::Relaxed);
+        still = if now == last { still + 1 } else { 0 };
+        if still == 2 {
+            return;
+        }
+        last = now;
+    }
 }

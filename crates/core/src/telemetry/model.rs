@@ -21,12 +21,65 @@ pub enum DataType {
     Json,
 }
 
+impl DataType {
+    /// The type of a value; `None` for `null`, which has none.
+    pub fn of(value: &Value) -> Option<DataType> {
+        match value {
+            Value::Null => None,
+            Value::Bool(_) => Some(DataType::Boolean),
+            Value::Number(_) => Some(DataType::Number),
+            Value::String(_) => Some(DataType::String),
+            Value::Array(_) | Value::Object(_) => Some(DataType::Json),
+        }
+    }
+
+    /// `number`, `boolean`, `string` or `json`, as stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataType::Number => "number",
+            DataType::Boolean => "boolean",
+            DataType::String => "string",
+            DataType::Json => "json",
+        }
+    }
+
+    /// The type named by [`DataType::as_str`].
+    pub fn parse(name: &str) -> Option<DataType> {
+        match name {
+            "number" => Some(DataType::Number),
+            "boolean" => Some(DataType::Boolean),
+            "string" => Some(DataType::String),
+            "json" => Some(DataType::Json),
+            _ => None,
+        }
+    }
+}
+
 /// Who writes an attribute: the device (`report`) or the cloud (`cloud`,
 /// through `PUT control/device/<id>/attributes`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AttrType {
     Report,
     Cloud,
+}
+
+impl AttrType {
+    /// `report` or `cloud`, as stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttrType::Report => "report",
+            AttrType::Cloud => "cloud",
+        }
+    }
+
+    /// The type named by [`AttrType::as_str`].
+    pub fn parse(name: &str) -> Option<AttrType> {
+        match name {
+            "report" => Some(AttrType::Report),
+            "cloud" => Some(AttrType::Cloud),
+            _ => None,
+        }
+    }
 }
 
 /// An attribute's definition on a device type.
@@ -85,12 +138,39 @@ pub enum MessageKind {
     Data,
 }
 
+impl MessageKind {
+    /// The key of the kind in a device's `active` object: `attributes`,
+    /// `event`, `command_reply` or `data` (connections add `connect`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Attributes => "attributes",
+            MessageKind::Event => "event",
+            MessageKind::CommandReply => "command_reply",
+            MessageKind::Data => "data",
+        }
+    }
+}
+
+/// The key of a device's `active` object holding its last connect time.
+pub const ACTIVE_CONNECT: &str = "connect";
+
 /// How a device is connected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Transport {
     Mqtt,
     Tcp,
     Http,
+}
+
+impl Transport {
+    /// `mqtt`, `tcp` or `http`, as stored in the presence log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transport::Mqtt => "mqtt",
+            Transport::Tcp => "tcp",
+            Transport::Http => "http",
+        }
+    }
 }
 
 /// A device that has presented its certificate.

@@ -2,15 +2,22 @@
 
 pub mod admin;
 pub mod api_app;
+pub mod attribute_history;
+pub mod attribute_model;
 pub mod auth_failure;
 pub mod binding;
 pub mod code;
 pub mod code_send;
 pub mod customer_role;
 pub mod device;
+pub mod device_attribute;
+pub mod device_command;
+pub mod device_data;
+pub mod device_event;
 pub mod device_group;
 pub mod device_group_member;
 pub mod device_info_value;
+pub mod device_presence;
 pub mod device_standard_info;
 pub mod device_type;
 pub mod device_type_info;

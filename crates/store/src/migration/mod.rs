@@ -17,6 +17,7 @@ mod m0005_access;
 mod m0006_devices;
 mod m0007_customers;
 mod m0008_bindings;
+mod m0010_telemetry;
 
 /// Runs the schema migrations of the store, in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_devices::Migration),
             Box::new(m0007_customers::Migration),
             Box::new(m0008_bindings::Migration),
+            Box::new(m0010_telemetry::Migration),
         ]
     }
 }

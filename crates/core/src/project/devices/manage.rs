@@ -47,6 +47,37 @@ fn access_token() -> String {
     secret::alphanumeric(ACCESS_TOKEN_LEN)
 }
 
+/// The project's default type, created with its standard definitions if
+/// missing (also for devices that certify themselves).
+pub(crate) fn default_type_choice(project: ProjectId) -> TypeChoice {
+    TypeChoice::Default(Box::new(new_type(
+        project,
+        DeviceTypeUpdate::default(),
+        true,
+    )))
+}
+
+/// A device record with fresh tokens, from checked fields.
+pub(crate) fn new_device_record(
+    project: ProjectId,
+    name: String,
+    descr: String,
+    device_key: String,
+    tags: Tags,
+) -> NewDevice {
+    NewDevice {
+        project_id: project,
+        name,
+        descr,
+        device_key,
+        tags,
+        access_token: access_token(),
+        view_token: secret::alphanumeric(VIEW_TOKEN_LEN),
+        device_code: secret::digits(DEVICE_CODE_LEN),
+        created_at: now(),
+    }
+}
+
 impl Projects {
     /// The project's device with this id.
     pub(super) async fn find_device(&self, project: ProjectId, id: &str) -> Result<DeviceDetail> {
@@ -69,23 +100,9 @@ impl Projects {
         };
         let choice = match input.type_id.as_deref() {
             Some(raw) => TypeChoice::Given(parse_id(raw, "device type")?),
-            None => TypeChoice::Default(Box::new(new_type(
-                project,
-                DeviceTypeUpdate::default(),
-                true,
-            ))),
+            None => default_type_choice(project),
         };
-        let new = NewDevice {
-            project_id: project,
-            name,
-            descr,
-            device_key,
-            tags,
-            access_token: access_token(),
-            view_token: secret::alphanumeric(VIEW_TOKEN_LEN),
-            device_code: secret::digits(DEVICE_CODE_LEN),
-            created_at: now(),
-        };
+        let new = new_device_record(project, name, descr, device_key, tags);
         self.store()
             .insert_device(new, choice)
             .await?

@@ -25,6 +25,7 @@ use crate::store::StoreResult;
 
 pub use groups::{GroupInput, group_tree};
 pub use manage::{DeviceInfoInput, DeviceInput};
+pub(crate) use manage::{default_type_choice, new_device_record};
 pub use model::*;
 pub use standard::StandardInfo;
 pub use types::{DEFAULT_TYPE_NAME, DeviceTypeInput, InfoDefInput};

@@ -1,5 +1,11 @@
 //! The in-process message bus: a registry of live device connections and
 //! of callers waiting for command replies.
+//!
+//! A device may hold one MQTT connection and one raw TCP connection at the
+//! same time. A newer connection of the same kind takes the place of the
+//! older one (which then sees its downlink channel closed); the other kind
+//! is untouched. Attribute pushes, commands and `push_mode=mqtt` data go to
+//! the MQTT connection, `push_mode=tcp` data to the TCP connection.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -8,22 +14,76 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::Value;
 use thingstead_core::project::devices::DeviceId;
-use thingstead_core::telemetry::{CommandOutcome, Delivery, DeviceBus, Downlink};
+use thingstead_core::telemetry::{
+    CommandOutcome, Delivery, DeviceBus, Downlink, PushMode, Transport,
+};
 use tokio::sync::{mpsc, oneshot};
 
-/// Downlinks a connection may have waiting before more are refused.
-pub const DOWNLINK_QUEUE: usize = 32;
+/// Downlinks a connection may have waiting before senders wait for room.
+pub const DOWNLINK_QUEUE: usize = 16;
+/// How long a downlink waits for room in a connection's queue before the
+/// device counts as unreachable.
+pub const SEND_WAIT: Duration = Duration::from_secs(5);
 
-/// A connection's end of the bus.
+/// The kind of a live device connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Link {
+    Mqtt,
+    Tcp,
+}
+
+impl Link {
+    pub fn transport(self) -> Transport {
+        match self {
+            Link::Mqtt => Transport::Mqtt,
+            Link::Tcp => Transport::Tcp,
+        }
+    }
+
+    /// The connection kind a downlink goes to.
+    fn of(msg: &Downlink) -> Link {
+        match msg {
+            Downlink::Data {
+                mode: PushMode::Tcp,
+                ..
+            } => Link::Tcp,
+            _ => Link::Mqtt,
+        }
+    }
+}
+
+/// A connection's end of the bus. Downlinks are boxed so that an idle
+/// connection's queue stays small.
 pub struct Registration {
-    pub downlinks: mpsc::Receiver<Downlink>,
+    pub downlinks: mpsc::Receiver<Box<Downlink>>,
     /// Identifies this connection for [`LocalBus::unregister`].
     pub generation: u64,
 }
 
+type Slot = Option<(u64, mpsc::Sender<Box<Downlink>>)>;
+
+#[derive(Default)]
+struct Links {
+    mqtt: Slot,
+    tcp: Slot,
+}
+
+impl Links {
+    fn slot(&mut self, link: Link) -> &mut Slot {
+        match link {
+            Link::Mqtt => &mut self.mqtt,
+            Link::Tcp => &mut self.tcp,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.mqtt.is_none() && self.tcp.is_none()
+    }
+}
+
 #[derive(Default)]
 struct State {
-    connections: HashMap<DeviceId, (u64, mpsc::Sender<Downlink>)>,
+    connections: HashMap<DeviceId, Links>,
     waiting: HashMap<(DeviceId, String), oneshot::Sender<Value>>,
     next_generation: u64,
 }
@@ -43,45 +103,67 @@ impl LocalBus {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Registers a device's new connection; an earlier one of the same
-    /// device loses its channel (and so learns it was taken over).
-    pub fn register(&self, device: DeviceId) -> Registration {
+    /// Registers a device's new connection of kind `link`; an earlier one of
+    /// the same device and kind loses its channel (and so learns it was
+    /// taken over).
+    pub fn register(&self, device: DeviceId, link: Link) -> Registration {
         let (tx, rx) = mpsc::channel(DOWNLINK_QUEUE);
         let mut state = self.lock();
         state.next_generation += 1;
         let generation = state.next_generation;
-        state.connections.insert(device, (generation, tx));
+        *state.connections.entry(device).or_default().slot(link) = Some((generation, tx));
         Registration {
             downlinks: rx,
             generation,
         }
     }
 
-    /// Forgets the connection, unless a newer one has taken over.
-    pub fn unregister(&self, device: DeviceId, generation: u64) {
+    /// Forgets the connection. Returns whether it was the device's current
+    /// one of its kind (`false`: a newer connection took over, and presence
+    /// must not change).
+    pub fn unregister(&self, device: DeviceId, generation: u64) -> bool {
         let mut state = self.lock();
-        if state
-            .connections
-            .get(&device)
-            .is_some_and(|(g, _)| *g == generation)
-        {
+        let Some(links) = state.connections.get_mut(&device) else {
+            return false;
+        };
+        let mut current = false;
+        for link in [Link::Mqtt, Link::Tcp] {
+            let slot = links.slot(link);
+            if slot.as_ref().is_some_and(|(g, _)| *g == generation) {
+                *slot = None;
+                current = true;
+            }
+        }
+        if links.is_empty() {
             state.connections.remove(&device);
         }
+        current
     }
 
-    fn sender(&self, device: DeviceId) -> Option<mpsc::Sender<Downlink>> {
+    /// Whether the device has a live connection of kind `link`.
+    pub fn has_link(&self, device: DeviceId, link: Link) -> bool {
         self.lock()
             .connections
-            .get(&device)
-            .map(|(_, tx)| tx.clone())
+            .get_mut(&device)
+            .is_some_and(|links| links.slot(link).is_some())
+    }
+
+    fn sender(&self, device: DeviceId, link: Link) -> Option<mpsc::Sender<Box<Downlink>>> {
+        self.lock()
+            .connections
+            .get_mut(&device)
+            .and_then(|links| links.slot(link).as_ref().map(|(_, tx)| tx.clone()))
     }
 }
 
 #[async_trait]
 impl DeviceBus for LocalBus {
     async fn send(&self, device: DeviceId, msg: Downlink) -> Delivery {
-        match self.sender(device) {
-            Some(tx) if tx.send(msg).await.is_ok() => Delivery::Sent,
+        let Some(tx) = self.sender(device, Link::of(&msg)) else {
+            return Delivery::Offline;
+        };
+        match tokio::time::timeout(SEND_WAIT, tx.send(Box::new(msg))).await {
+            Ok(Ok(())) => Delivery::Sent,
             _ => Delivery::Offline,
         }
     }
@@ -125,5 +207,91 @@ impl DeviceBus for LocalBus {
 
     async fn is_online(&self, device: DeviceId) -> bool {
         self.lock().connections.contains_key(&device)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+
+    fn data(mode: PushMode) -> Downlink {
+        Downlink::Data {
+            identifier: "stream".into(),
+            payload: Bytes::from_static(b"x"),
+            mode,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_newer_connection_takes_over_only_its_own_kind() {
+        let bus = LocalBus::new();
+        let d: DeviceId = 7;
+        let mut first = bus.register(d, Link::Mqtt);
+        let mut tcp = bus.register(d, Link::Tcp);
+        let mut second = bus.register(d, Link::Mqtt);
+        assert!(first.downlinks.recv().await.is_none(), "taken over");
+        assert!(!bus.unregister(d, first.generation), "not the current one");
+        assert!(bus.is_online(d).await);
+
+        assert_eq!(bus.send(d, data(PushMode::Tcp)).await, Delivery::Sent);
+        assert!(matches!(
+            tcp.downlinks.recv().await.map(|b| *b),
+            Some(Downlink::Data { .. })
+        ));
+        assert_eq!(
+            bus.send(d, Downlink::AttributesPush(Default::default()))
+                .await,
+            Delivery::Sent
+        );
+        assert!(matches!(
+            second.downlinks.recv().await.map(|b| *b),
+            Some(Downlink::AttributesPush(_))
+        ));
+
+        assert!(bus.unregister(d, tcp.generation));
+        assert_eq!(bus.send(d, data(PushMode::Tcp)).await, Delivery::Offline);
+        assert_eq!(bus.send(d, data(PushMode::Mqtt)).await, Delivery::Sent);
+        assert!(bus.unregister(d, second.generation));
+        assert!(!bus.is_online(d).await);
+        assert_eq!(bus.send(d, data(PushMode::Mqtt)).await, Delivery::Offline);
+    }
+
+    #[tokio::test]
+    async fn a_tcp_only_device_gets_no_mqtt_downlinks() {
+        let bus = LocalBus::new();
+        let d: DeviceId = 8;
+        let _tcp = bus.register(d, Link::Tcp);
+        assert!(bus.has_link(d, Link::Tcp));
+        assert!(!bus.has_link(d, Link::Mqtt));
+        assert_eq!(
+            bus.command(d, "1".into(), Value::Null, Duration::from_millis(10))
+                .await,
+            CommandOutcome::Offline
+        );
+        assert_eq!(bus.send(d, data(PushMode::Mqtt)).await, Delivery::Offline);
+    }
+
+    #[tokio::test]
+    async fn a_reply_wakes_the_waiting_caller() {
+        let bus = LocalBus::new();
+        let d: DeviceId = 9;
+        let mut conn = bus.register(d, Link::Mqtt);
+        let caller = {
+            let bus = bus.clone();
+            tokio::spawn(async move {
+                bus.command(d, "5".into(), Value::Null, Duration::from_secs(5))
+                    .await
+            })
+        };
+        let Some(Downlink::Command { id, .. }) = conn.downlinks.recv().await.map(|b| *b) else {
+            panic!("no command")
+        };
+        bus.replied(d, &id, serde_json::json!({"ok": true})).await;
+        assert_eq!(
+            caller.await.unwrap(),
+            CommandOutcome::Replied(serde_json::json!({"ok": true}))
+        );
     }
 }

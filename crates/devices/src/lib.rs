@@ -1,7 +1,13 @@
 //! The device gateway: device connections (MQTT, raw TCP) and the
 //! in-process [`LocalBus`] that carries the project API's downlinks to
-//! them.
+//! them. The wire protocol is described in `docs/device-protocol.md`.
 
 pub mod bus;
+mod gateway;
+pub mod mqtt;
+pub mod tcp;
 
-pub use bus::LocalBus;
+pub use bus::{Link, LocalBus};
+pub use gateway::{DEFAULT_MAX_PACKET_SIZE, Gateway, GatewayConfig, LOG_EVERY};
+#[doc(hidden)]
+pub use mqtt::codec::fuzz_decode;

@@ -62,6 +62,18 @@ pub struct Flags {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[arg(long)]
     pub http_listen: Option<String>,
+    /// host:port of the MQTT endpoint for devices [default: 0.0.0.0:1883]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[arg(long)]
+    pub mqtt_listen: Option<String>,
+    /// host:port of the raw TCP endpoint for device data streams [default: 0.0.0.0:1884]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[arg(long)]
+    pub tcp_listen: Option<String>,
+    /// Largest MQTT packet accepted, in bytes [default: 262144]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[arg(long)]
+    pub mqtt_max_packet_size: Option<u64>,
     /// sqlite://FILE or postgres://USER:PASSWORD@HOST/DB [default: sqlite://<data-dir>/thingstead.db]
     #[serde(skip_serializing_if = "Option::is_none")]
     #[arg(long)]

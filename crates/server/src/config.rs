@@ -20,6 +20,10 @@ use crate::error::StartError;
 pub const ARGON2_MIN_MEMORY_KIB: u32 = 19_456;
 /// Argon2id's smallest accepted number of passes.
 pub const ARGON2_MIN_ITERATIONS: u32 = 2;
+/// The smallest `mqtt_max_packet_size` accepted.
+pub const MQTT_MIN_PACKET_SIZE: u32 = 1024;
+/// MQTT's own largest packet (the largest remaining length).
+pub const MQTT_MAX_PACKET_SIZE: u32 = 268_435_455;
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -42,6 +46,12 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// `host:port` the HTTP API listens on; port 0 picks a free one.
     pub http_listen: String,
+    /// `host:port` of the MQTT endpoint for devices.
+    pub mqtt_listen: String,
+    /// `host:port` of the raw TCP endpoint for devices' data streams.
+    pub tcp_listen: String,
+    /// Largest MQTT packet accepted, in bytes.
+    pub mqtt_max_packet_size: u64,
     /// `sqlite://…` or `postgres://…`; default `sqlite://<data_dir>/thingstead.db`.
     pub database_url: Option<String>,
     /// Base URL put into links; default from the bound address.
@@ -82,6 +92,9 @@ impl Default for Settings {
         Settings {
             data_dir: PathBuf::from("./thingstead-data"),
             http_listen: "0.0.0.0:8080".into(),
+            mqtt_listen: "0.0.0.0:1883".into(),
+            tcp_listen: "0.0.0.0:1884".into(),
+            mqtt_max_packet_size: u64::from(thingstead_devices::DEFAULT_MAX_PACKET_SIZE),
             database_url: None,
             public_url: None,
             log_level: "info".into(),
@@ -116,6 +129,9 @@ impl std::fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("data_dir", &self.data_dir)
             .field("http_listen", &self.http_listen)
+            .field("mqtt_listen", &self.mqtt_listen)
+            .field("tcp_listen", &self.tcp_listen)
+            .field("mqtt_max_packet_size", &self.mqtt_max_packet_size)
             .field(
                 "database_url",
                 &self.database_url.as_deref().map(redact_url),
@@ -293,13 +309,44 @@ impl Settings {
         Ok(format!("http://{}", SocketAddr::new(ip, bound.port())))
     }
 
+    /// The largest MQTT packet, between 1 KiB and MQTT's own limit.
+    pub fn mqtt_max_packet_size(&self) -> Result<u32, StartError> {
+        let n = self.mqtt_max_packet_size;
+        u32::try_from(n)
+            .ok()
+            .filter(|n| (MQTT_MIN_PACKET_SIZE..=MQTT_MAX_PACKET_SIZE).contains(n))
+            .ok_or_else(|| {
+                bad(
+                    "mqtt_max_packet_size",
+                    format!(
+                        "must be between {MQTT_MIN_PACKET_SIZE} and {MQTT_MAX_PACKET_SIZE} bytes (got {n})"
+                    ),
+                )
+            })
+    }
+
+    /// The device gateway's settings.
+    pub fn gateway(&self) -> Result<thingstead_devices::GatewayConfig, StartError> {
+        Ok(thingstead_devices::GatewayConfig {
+            max_packet_size: self.mqtt_max_packet_size()?,
+            ..thingstead_devices::GatewayConfig::default()
+        })
+    }
+
     /// Checks every value that can be checked before anything starts.
     pub fn validate(&self) -> Result<(), StartError> {
         self.policy()?;
         self.display_offset()?;
         self.argon2()?;
-        if self.http_listen.trim().is_empty() {
-            return Err(bad("http_listen", "must be host:port such as 0.0.0.0:8080"));
+        self.gateway()?;
+        for (key, value, example) in [
+            ("http_listen", &self.http_listen, "0.0.0.0:8080"),
+            ("mqtt_listen", &self.mqtt_listen, "0.0.0.0:1883"),
+            ("tcp_listen", &self.tcp_listen, "0.0.0.0:1884"),
+        ] {
+            if value.trim().is_empty() {
+                return Err(bad(key, format!("must be host:port such as {example}")));
+            }
         }
         if self.data_dir.as_os_str().is_empty() {
             return Err(bad("data_dir", "must not be empty"));

@@ -25,11 +25,15 @@ pub enum StartError {
         url: String,
         reason: String,
     },
-    /// The HTTP listener cannot be bound.
-    #[error(
-        "cannot listen on {addr}: {reason}; choose another with --http-listen or THINGSTEAD_HTTP_LISTEN"
-    )]
-    Listen { addr: String, reason: String },
+    /// A listener (HTTP, MQTT or TCP) cannot be bound; `flag` and `env`
+    /// name its setting.
+    #[error("cannot listen on {addr}: {reason}; choose another with --{flag} or THINGSTEAD_{env}")]
+    Listen {
+        addr: String,
+        reason: String,
+        flag: String,
+        env: String,
+    },
     /// The HTTP server stopped by itself.
     #[error("the HTTP server stopped: {0}")]
     Serve(String),
@@ -46,10 +50,13 @@ impl StartError {
         }
     }
 
-    pub(crate) fn listen(addr: &str, e: &io::Error) -> Self {
+    /// `key` is the settings key, such as `http_listen`.
+    pub(crate) fn listen(key: &str, addr: &str, e: &io::Error) -> Self {
         StartError::Listen {
             addr: addr.to_owned(),
             reason: io_reason(e),
+            flag: key.replace('_', "-"),
+            env: key.to_ascii_uppercase(),
         }
     }
 }
@@ -81,10 +88,23 @@ mod tests {
 
     #[test]
     fn listen_error_is_one_sentence() {
-        let e = StartError::listen("0.0.0.0:8080", &io::Error::from(io::ErrorKind::AddrInUse));
+        let e = StartError::listen(
+            "http_listen",
+            "0.0.0.0:8080",
+            &io::Error::from(io::ErrorKind::AddrInUse),
+        );
         assert_eq!(
             e.to_string(),
             "cannot listen on 0.0.0.0:8080: address already in use; choose another with --http-listen or THINGSTEAD_HTTP_LISTEN"
+        );
+        let e = StartError::listen(
+            "mqtt_listen",
+            "0.0.0.0:1883",
+            &io::Error::from(io::ErrorKind::AddrInUse),
+        );
+        assert_eq!(
+            e.to_string(),
+            "cannot listen on 0.0.0.0:1883: address already in use; choose another with --mqtt-listen or THINGSTEAD_MQTT_LISTEN"
         );
     }
 }

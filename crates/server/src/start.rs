@@ -1,5 +1,6 @@
 //! Starting and stopping the server: data directory, database, first-start
-//! credentials, services, and the HTTP listener.
+//! credentials, services, the HTTP listener and the device gateway's MQTT
+//! and TCP listeners.
 
 use std::io::Write as _;
 use std::net::SocketAddr;
@@ -12,10 +13,13 @@ use thingstead_core::password::PasswordHasher;
 use thingstead_core::store::{FileStore, Store};
 use thingstead_core::uploads::Uploads;
 use thingstead_core::{Identity, StoreError};
+use thingstead_devices::Gateway;
 use thingstead_http::AppState;
 use thingstead_store::{Db, LocalFiles};
+use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tokio_util::sync::DropGuard;
 
 use crate::config::{Settings, redact_url};
 use crate::error::StartError;
@@ -32,6 +36,11 @@ pub(crate) const ARGON2_PARALLELISM: u32 = 1;
 /// A server that is accepting requests.
 pub struct RunningServer {
     http_addr: SocketAddr,
+    mqtt_addr: SocketAddr,
+    tcp_addr: SocketAddr,
+    gateway: Gateway,
+    /// Stops the gateway if the server is dropped without a shutdown.
+    _gateway_guard: DropGuard,
     public_url: String,
     data_dir: PathBuf,
     credentials: Option<InitialCredentials>,
@@ -43,6 +52,8 @@ impl std::fmt::Debug for RunningServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RunningServer")
             .field("http_addr", &self.http_addr)
+            .field("mqtt_addr", &self.mqtt_addr)
+            .field("tcp_addr", &self.tcp_addr)
             .field("public_url", &self.public_url)
             .field("data_dir", &self.data_dir)
             .field("first_start", &self.credentials.is_some())
@@ -54,6 +65,16 @@ impl RunningServer {
     /// The address the HTTP listener is bound to (the real port for port 0).
     pub fn http_addr(&self) -> SocketAddr {
         self.http_addr
+    }
+
+    /// The address the MQTT listener is bound to.
+    pub fn mqtt_addr(&self) -> SocketAddr {
+        self.mqtt_addr
+    }
+
+    /// The address the raw TCP device listener is bound to.
+    pub fn tcp_addr(&self) -> SocketAddr {
+        self.tcp_addr
     }
 
     /// The base URL put into links, without a trailing slash.
@@ -71,9 +92,10 @@ impl RunningServer {
         self.credentials.as_ref()
     }
 
-    /// Stops accepting connections, lets requests in flight finish (at most
-    /// [`DRAIN_TIMEOUT`]), and returns when the server has stopped. An error
-    /// of the server is logged.
+    /// Stops accepting connections, lets requests in flight finish and
+    /// closes the device connections (at most [`DRAIN_TIMEOUT`]), and
+    /// returns when the server has stopped. An error of the server is
+    /// logged.
     pub async fn shutdown(mut self) {
         if let Err(e) = self.stop_and_drain().await {
             tracing::error!(error = %e, "the HTTP server stopped with an error");
@@ -84,7 +106,12 @@ impl RunningServer {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        match tokio::time::timeout(DRAIN_TIMEOUT, &mut self.task).await {
+        let gateway = self.gateway.clone();
+        let (_, http) = tokio::join!(
+            gateway.shutdown(DRAIN_TIMEOUT),
+            tokio::time::timeout(DRAIN_TIMEOUT, &mut self.task)
+        );
+        match http {
             Ok(joined) => joined.map_err(std::io::Error::other)?,
             Err(_) => {
                 tracing::warn!(
@@ -130,14 +157,13 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
     // needs the provider.
     thingstead_notify::install_tls_provider();
 
+    let gateway_config = settings.gateway()?;
+
     // Bound first, so that a taken port fails before anything is created.
     // Connections that arrive meanwhile wait in the backlog.
-    let listener = tokio::net::TcpListener::bind(settings.http_listen.trim())
-        .await
-        .map_err(|e| StartError::listen(settings.http_listen.trim(), &e))?;
-    let http_addr = listener
-        .local_addr()
-        .map_err(|e| StartError::listen(settings.http_listen.trim(), &e))?;
+    let (listener, http_addr) = bind("http_listen", &settings.http_listen).await?;
+    let (mqtt_listener, mqtt_addr) = bind("mqtt_listen", &settings.mqtt_listen).await?;
+    let (tcp_listener, tcp_addr) = bind("tcp_listen", &settings.tcp_listen).await?;
     let public_url = settings.public_url(http_addr)?;
 
     let data_dir = settings.data_dir.clone();
@@ -176,6 +202,9 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
     let telemetry =
         thingstead_core::Telemetry::new(store.clone(), Arc::new(db.clone()), Arc::new(bus.clone()));
     let uploads = Uploads::new(store, files, policy);
+    let gateway = Gateway::new(telemetry.clone(), bus, gateway_config);
+    gateway.serve_mqtt(mqtt_listener);
+    gateway.serve_tcp(tcp_listener);
 
     let state = AppState {
         identity,
@@ -198,6 +227,8 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
 
     tracing::info!(
         http = %http_addr,
+        mqtt = %mqtt_addr,
+        tcp = %tcp_addr,
         public_url = %public_url,
         database = %db.backend_name(),
         database_url = %redact_url(&url),
@@ -206,12 +237,28 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
     );
     Ok(RunningServer {
         http_addr,
+        mqtt_addr,
+        tcp_addr,
+        _gateway_guard: gateway.stop_on_drop(),
+        gateway,
         public_url,
         data_dir,
         credentials,
         stop: Some(stop),
         task,
     })
+}
+
+/// Binds the listener of settings key `key` (`http_listen`…).
+async fn bind(key: &str, addr: &str) -> Result<(TcpListener, SocketAddr), StartError> {
+    let addr = addr.trim();
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| StartError::listen(key, addr, &e))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| StartError::listen(key, addr, &e))?;
+    Ok((listener, bound))
 }
 
 /// What `thingstead migrate` did.

@@ -8,6 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod devices;
 mod flows;
 mod outbox;
 mod pg;
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 use thingstead_server::RunningServer;
 
+pub use devices::TestDevice;
 pub use flows::bearer;
 pub use outbox::OutboxEntry;
 
@@ -33,6 +35,10 @@ pub enum Backend {
 pub struct TestApp {
     pub backend: Backend,
     pub addr: SocketAddr,
+    /// The MQTT listener (on `127.0.0.1`, port chosen by the system).
+    pub mqtt_addr: SocketAddr,
+    /// The raw TCP device listener.
+    pub tcp_addr: SocketAddr,
     pub base: String,
     pub http: reqwest::Client,
     pub data_dir: PathBuf,
@@ -102,6 +108,8 @@ impl TestApp {
         let mut settings = json!({
             "data_dir": data_dir,
             "http_listen": "127.0.0.1:0",
+            "mqtt_listen": "127.0.0.1:0",
+            "tcp_listen": "127.0.0.1:0",
             "database_url": database_url.clone(),
             "log_level": "warn",
         });
@@ -113,12 +121,16 @@ impl TestApp {
             .await
             .expect("server starts");
         let addr = server.http_addr();
+        let mqtt_addr = server.mqtt_addr();
+        let tcp_addr = server.tcp_addr();
         let credentials =
             serde_json::to_value(server.credentials().expect("first start has credentials"))
                 .unwrap();
         Some(TestApp {
             backend,
             addr,
+            mqtt_addr,
+            tcp_addr,
             base: format!("http://{addr}"),
             http: reqwest::Client::new(),
             data_dir,

@@ -33,6 +33,8 @@ fn settings(data_dir: &std::path::Path) -> thingstead_server::Settings {
     serde_json::from_value(json!({
         "data_dir": data_dir,
         "http_listen": "127.0.0.1:0",
+        "mqtt_listen": "127.0.0.1:0",
+        "tcp_listen": "127.0.0.1:0",
         "log_level": "warn",
     }))
     .unwrap()

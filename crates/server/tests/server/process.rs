@@ -19,9 +19,19 @@ struct Proc {
 }
 
 impl Proc {
+    /// Runs the binary with `args`; `serve` gets device listeners on free
+    /// local ports unless the arguments name them.
     fn start(args: &[&str]) -> Proc {
+        let mut args: Vec<&str> = args.to_vec();
+        if args.first() == Some(&"serve") {
+            for flag in ["--mqtt-listen", "--tcp-listen"] {
+                if !args.contains(&flag) {
+                    args.extend([flag, "127.0.0.1:0"]);
+                }
+            }
+        }
         let mut child = Command::new(BIN)
-            .args(args)
+            .args(&args)
             .env_remove("RUST_LOG")
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
@@ -118,6 +128,26 @@ fn port_in_use_exits_1_naming_the_setting() {
     ]);
     let (code, out) = p.finish();
     assert_one_clear_sentence(code, &out, "--http-listen");
+}
+
+#[test]
+fn device_ports_in_use_exit_1_naming_the_setting() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    for flag in ["--mqtt-listen", "--tcp-listen"] {
+        let dir = temp_dir("thingstead-port");
+        let p = Proc::start(&[
+            "serve",
+            "--http-listen",
+            "127.0.0.1:0",
+            flag,
+            &addr,
+            "--data-dir",
+            dir.to_str().unwrap(),
+        ]);
+        let (code, out) = p.finish();
+        assert_one_clear_sentence(code, &out, flag);
+    }
 }
 
 #[test]

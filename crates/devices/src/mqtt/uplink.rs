@@ -1,0 +1,218 @@
+//! What a device's publish on one of its topics does: the payload parsed,
+//! the report handed to [`Telemetry`], and the result object published
+//! back on the matching response topic.
+//!
+//! Result objects: `{"result":1}` on success, `{"result":0,"message":…}`
+//! when the payload was refused; `attributes/get/response/<id>` carries
+//! `{"result":1,"attributes":{…}}`.
+
+use bytes::Bytes;
+use serde_json::{Map, Value, json};
+use thingstead_core::telemetry::{Attributes, ConnectedDevice, ReportBody, ReportError, Telemetry};
+
+use super::codec::Ack;
+use super::topics::{Uplink, down};
+
+/// What the connection does after a publish.
+#[derive(Debug)]
+pub struct Outcome {
+    pub ack: Ack,
+    /// A result object for the device: topic and payload.
+    pub response: Option<(String, Bytes)>,
+    /// Why the message was refused, to be logged (rate-limited).
+    pub refused: Option<String>,
+}
+
+/// A parsed payload.
+#[derive(Debug)]
+pub enum Body {
+    Report(ReportBody),
+    /// `attributes/get/<id>`: all attributes, or these keys.
+    Get(Option<Vec<String>>),
+}
+
+fn object(payload: &[u8]) -> Result<Map<String, Value>, String> {
+    match serde_json::from_slice::<Value>(payload) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err("the payload is not a JSON object".into()),
+        Err(_) => Err("the payload is not JSON".into()),
+    }
+}
+
+/// `{"method": "...", "params": ...}` of events and command replies.
+fn method_params(payload: &[u8]) -> Result<(String, Value), String> {
+    let mut map = object(payload)?;
+    let method = match map.remove("method") {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s,
+        Some(_) => return Err("method has the wrong type".into()),
+    };
+    let params = map
+        .remove("params")
+        .unwrap_or_else(|| Value::Object(Map::new()));
+    Ok((method, params))
+}
+
+/// Parses the payload of a publish on `uplink`.
+pub fn parse_body(uplink: &Uplink<'_>, payload: Bytes) -> Result<Body, String> {
+    Ok(match *uplink {
+        Uplink::Attributes => Body::Report(ReportBody::Attributes(object(&payload)?)),
+        Uplink::AttributesGet(_) => {
+            if payload.iter().all(u8::is_ascii_whitespace) {
+                return Ok(Body::Get(None));
+            }
+            let mut map = object(&payload)?;
+            match map.remove("keys") {
+                None | Some(Value::Null) => Body::Get(None),
+                Some(Value::Array(keys)) => Body::Get(Some(
+                    keys.into_iter()
+                        .map(|k| match k {
+                            Value::String(s) => Ok(s),
+                            _ => Err("keys must be strings".to_owned()),
+                        })
+                        .collect::<Result<_, _>>()?,
+                )),
+                Some(_) => return Err("keys must be an array".into()),
+            }
+        }
+        Uplink::CommandReply(id) => {
+            let (method, params) = method_params(&payload)?;
+            Body::Report(ReportBody::CommandReply {
+                id: id.to_owned(),
+                method,
+                params,
+            })
+        }
+        Uplink::EventReport(id) => {
+            let (method, params) = method_params(&payload)?;
+            Body::Report(ReportBody::Event {
+                id: id.to_owned(),
+                method,
+                params,
+            })
+        }
+        Uplink::Data(identifier) => Body::Report(ReportBody::Data {
+            identifier: identifier.to_owned(),
+            // Its own allocation, not a view of the connection's buffer.
+            payload: Bytes::copy_from_slice(&payload),
+        }),
+    })
+}
+
+fn result_ok() -> Bytes {
+    Bytes::from_static(br#"{"result":1}"#)
+}
+
+fn result_refused(message: &str) -> Bytes {
+    Bytes::from(json!({"result": 0, "message": message}).to_string())
+}
+
+fn attributes_result(attrs: Attributes) -> Bytes {
+    Bytes::from(json!({"result": 1, "attributes": attrs}).to_string())
+}
+
+/// The topic a result for `uplink` goes to, if it has one.
+fn response_topic(uplink: &Uplink<'_>) -> Option<String> {
+    match *uplink {
+        Uplink::Attributes => Some(down::ATTRIBUTES_RESPONSE.to_owned()),
+        Uplink::AttributesGet(id) => Some(down::attributes_get_response(id)),
+        Uplink::CommandReply(id) => Some(down::command_reply_response(id)),
+        Uplink::EventReport(id) => Some(down::event_response(id)),
+        Uplink::Data(_) => None,
+    }
+}
+
+/// Handles one publish; `durable` (QoS 1) returns once the report is
+/// committed.
+pub async fn handle(
+    telemetry: &Telemetry,
+    device: &ConnectedDevice,
+    uplink: Uplink<'_>,
+    payload: Bytes,
+    durable: bool,
+) -> Outcome {
+    let topic = response_topic(&uplink);
+    let refuse = |message: String| Outcome {
+        ack: Ack::PayloadInvalid,
+        response: topic.clone().map(|t| (t, result_refused(&message))),
+        refused: Some(message),
+    };
+    let body = match parse_body(&uplink, payload) {
+        Ok(body) => body,
+        Err(message) => return refuse(message),
+    };
+    match body {
+        Body::Get(keys) => match telemetry
+            .attributes_for_device(device, keys.as_deref())
+            .await
+        {
+            Ok(attrs) => Outcome {
+                ack: Ack::Success,
+                response: topic.map(|t| (t, attributes_result(attrs))),
+                refused: None,
+            },
+            Err(e) => Outcome {
+                ack: Ack::Unavailable,
+                response: None,
+                refused: Some(format!("attributes could not be read: {e}")),
+            },
+        },
+        Body::Report(report) => match telemetry.report(device, report, durable).await {
+            Ok(()) => Outcome {
+                ack: Ack::Success,
+                response: topic.map(|t| (t, result_ok())),
+                refused: None,
+            },
+            Err(ReportError::Invalid(message)) => refuse(message),
+            Err(ReportError::Unavailable) => Outcome {
+                ack: Ack::Unavailable,
+                response: None,
+                refused: Some("the store is not available".into()),
+            },
+        },
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn parse(uplink: Uplink<'_>, payload: &'static [u8]) -> Result<Body, String> {
+        parse_body(&uplink, Bytes::from_static(payload))
+    }
+
+    #[test]
+    fn payloads_parse_per_topic() {
+        assert!(matches!(
+            parse(Uplink::Attributes, br#"{"t": 21.5}"#),
+            Ok(Body::Report(ReportBody::Attributes(m))) if m["t"] == 21.5
+        ));
+        assert!(parse(Uplink::Attributes, b"[1]").is_err());
+        assert!(parse(Uplink::Attributes, b"\xff").is_err());
+        assert!(matches!(
+            parse(Uplink::AttributesGet("1"), b""),
+            Ok(Body::Get(None))
+        ));
+        assert!(matches!(
+            parse(Uplink::AttributesGet("1"), b"{}"),
+            Ok(Body::Get(None))
+        ));
+        assert!(matches!(
+            parse(Uplink::AttributesGet("1"), br#"{"keys":["a","b"]}"#),
+            Ok(Body::Get(Some(k))) if k == ["a", "b"]
+        ));
+        assert!(parse(Uplink::AttributesGet("1"), br#"{"keys":[1]}"#).is_err());
+        assert!(matches!(
+            parse(Uplink::CommandReply("9"), br#"{"method":"open","params":{"ok":true}}"#),
+            Ok(Body::Report(ReportBody::CommandReply { id, method, params }))
+                if id == "9" && method == "open" && params["ok"] == true
+        ));
+        assert!(parse(Uplink::EventReport("9"), br#"{"method":1}"#).is_err());
+        assert!(matches!(
+            parse(Uplink::Data("raw"), b"\x00\x01"),
+            Ok(Body::Report(ReportBody::Data { identifier, payload }))
+                if identifier == "raw" && payload.as_ref() == b"\x00\x01"
+        ));
+    }
+}

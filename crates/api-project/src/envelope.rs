@@ -27,6 +27,9 @@ pub const TOO_MANY: i32 = 429;
 pub const INTERNAL: i32 = 500;
 /// Wrong app credentials, admin account or password, or customer account or password.
 pub const BAD_CREDENTIALS: i32 = 1001;
+/// The device has no live connection (of the asked kind); nothing was sent
+/// or queued.
+pub const DEVICE_OFFLINE: i32 = 1002;
 
 /// A successful answer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -57,6 +60,11 @@ pub fn ok<T: Serialize>(info: T) -> Response {
 /// `{result: true, info: {}}`.
 pub fn done() -> Response {
     ok(json!({}))
+}
+
+/// `{result: false, errcode: 1002, message}`: the device is not connected.
+pub fn offline(message: impl Into<String>) -> Response {
+    fail(DEVICE_OFFLINE, message, vec![])
 }
 
 fn fail(errcode: i32, message: impl Into<String>, errors: Vec<Value>) -> Response {

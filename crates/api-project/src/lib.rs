@@ -15,6 +15,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     let routes = OpenApiRouter::new()
         .merge(handlers::access::routes())
         .merge(handlers::devices::routes())
+        .merge(handlers::data::routes())
+        .merge(handlers::control::routes())
         .merge(handlers::customers::routes())
         .merge(handlers::bindings::routes());
     thingstead_http::finish::<envelope::Project>(routes)

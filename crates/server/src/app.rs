@@ -35,6 +35,7 @@ pub fn api() -> (Router<AppState>, OpenApi) {
         .nest("/user", thingstead_api_consumer::router())
         .nest("/v1", thingstead_api_lock::router())
         .nest("/api/v1", thingstead_api_project::router())
+        .nest("/device/v1", thingstead_api_device::router())
         .split_for_parts()
 }
 

@@ -2,5 +2,7 @@
 
 pub mod access;
 pub mod bindings;
+pub mod control;
 pub mod customers;
+pub mod data;
 pub mod devices;

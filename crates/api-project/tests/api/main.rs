@@ -5,5 +5,7 @@
 
 mod access;
 mod bindings;
+mod control;
 mod customers;
+mod data;
 mod devices;

@@ -3,7 +3,7 @@
 use serde_json::Value;
 use thingstead_testkit::TestApp;
 
-/// Every route of seeds 000 and 001, with its method.
+/// Every route of seeds 000, 001 and 003 and of the HTTP device API, with its method.
 pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/user/customer/user/reset/password"),
     ("post", "/user/customer/user/register"),
@@ -87,6 +87,26 @@ pub const ROUTES: &[(&str, &str)] = &[
         "delete",
         "/api/v1/customer/{customer_id}/device/{device_id}",
     ),
+    // Seed 003: device data and device control.
+    ("get", "/api/v1/device/{device_id}/attributes"),
+    ("get", "/api/v1/device/{device_id}/attributes_raw"),
+    (
+        "get",
+        "/api/v1/device/{device_id}/attribute/{identifier}/series",
+    ),
+    ("post", "/api/v1/device/{device_id}/attributes_remove"),
+    ("post", "/api/v1/control/device/{device_id}/attributes"),
+    ("put", "/api/v1/control/device/{device_id}/attributes"),
+    ("post", "/api/v1/control/device/{device_id}/command"),
+    (
+        "post",
+        "/api/v1/control/device/{device_id}/data/{identifier}/set",
+    ),
+    // The HTTP device API.
+    ("post", "/device/v1/{access_token}/attributes"),
+    ("get", "/device/v1/{access_token}/attributes"),
+    ("post", "/device/v1/{access_token}/event/report"),
+    ("post", "/device/v1/certificate"),
 ];
 
 /// Whether a reply is some dialect's "no such route".

@@ -5,19 +5,18 @@ use serde_json::{Map, Value};
 use thingstead_core::DomainError;
 use thingstead_core::project::devices::Certificate;
 use thingstead_core::telemetry::ReportBody;
+use thingstead_core::telemetry::validate::{ATTRIBUTES_MAX, MESSAGE_ID_MAX, METHOD_MAX, is_message_id};
 use thingstead_http::LooseString;
 use utoipa::ToSchema;
 
-/// Longest event id and method.
-pub const ID_MAX: usize = 64;
-pub const METHOD_MAX: usize = 128;
 /// Most identifiers `?keys=` names.
-pub const KEYS_MAX: usize = 100;
+pub const KEYS_MAX: usize = ATTRIBUTES_MAX;
 
 /// `{"identifier": value, …}`, as on the MQTT topic `attributes`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(transparent)]
-pub struct AttributesBody(#[schema(value_type = Object)] pub Map<String, Value>);
+#[schema(value_type = Object)]
+pub struct AttributesBody(pub Map<String, Value>);
 
 /// `GET …/attributes?keys=a,b`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -60,13 +59,13 @@ pub struct AttributesAnswer {
 /// `POST …/event/report`, as on the MQTT topic `event/report/<id>`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct EventBody {
-    /// The event's name, 1 to 128 characters.
+    /// The event's name, 1 to 64 characters.
     pub method: Option<String>,
     /// Any JSON value; `{}` when absent.
     #[schema(value_type = Option<Object>)]
     pub params: Option<Value>,
-    /// The event id (a number or a string of at most 64 characters); the
-    /// time of arrival in unix milliseconds when absent.
+    /// The event id (a number, or 1 to 64 letters, digits, `_`, `-` or
+    /// `.`); the time of arrival in unix milliseconds when absent.
     pub id: Option<LooseString>,
 }
 
@@ -74,25 +73,23 @@ impl EventBody {
     /// The report, checked; `now_ms` names an event sent without an id.
     pub fn report(self, now_ms: i64) -> Result<(String, ReportBody), DomainError> {
         let method = self.method.ok_or(DomainError::required("method"))?;
-        let method = method.trim().to_owned();
-        if method.is_empty() || method.chars().count() > METHOD_MAX {
+        if method.is_empty()
+            || method.chars().count() > METHOD_MAX
+            || method.chars().any(char::is_control)
+        {
             return Err(DomainError::invalid(
                 "method",
-                format!("method must be 1 to {METHOD_MAX} characters"),
+                format!("method must be 1 to {METHOD_MAX} characters without control characters"),
             ));
         }
         let id = match self.id {
             None => now_ms.to_string(),
-            Some(LooseString(id)) => {
-                let id = id.trim().to_owned();
-                let bad = |c: char| matches!(c, '/' | '+' | '#') || c.is_control();
-                if id.is_empty() || id.chars().count() > ID_MAX || id.chars().any(bad) {
-                    return Err(DomainError::invalid(
-                        "id",
-                        format!("id must be 1 to {ID_MAX} characters without /, + or #"),
-                    ));
-                }
-                id
+            Some(LooseString(id)) if is_message_id(&id) => id,
+            Some(_) => {
+                return Err(DomainError::invalid(
+                    "id",
+                    format!("id must be 1 to {MESSAGE_ID_MAX} letters, digits, '_', '-' or '.'"),
+                ));
             }
         };
         let params = self.params.unwrap_or_else(|| Value::Object(Map::new()));

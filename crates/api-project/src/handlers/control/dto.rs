@@ -1,5 +1,7 @@
 //! Bodies and queries of the device control endpoints, and how a custom
-//! data stream message becomes bytes.
+//! data stream message becomes bytes. Identifiers, ids and values follow
+//! the device protocol's limits (docs/device-protocol.md); the device data
+//! service checks what it alone knows (attribute types, command ids).
 
 use std::time::Duration;
 
@@ -7,77 +9,55 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use thingstead_core::DomainError;
+use thingstead_core::telemetry::validate::{METHOD_MAX, is_identifier};
 use thingstead_core::telemetry::{Attributes, PushMode};
-use thingstead_http::{LooseInt, LooseString};
+use thingstead_http::LooseInt;
 use utoipa::ToSchema;
 
-/// Most identifiers one push or cloud-attribute update carries.
-pub const ATTRIBUTES_MAX: usize = 100;
 /// Longest `wait` of a command, in seconds.
 pub const WAIT_MAX_SECS: i64 = 30;
-/// Longest command id, data stream identifier and command method.
-pub const NAME_MAX: usize = 64;
-pub const METHOD_MAX: usize = 128;
 
 /// `{"key1": value, …}`: the attributes to push or store.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(transparent)]
-pub struct AttributesBody(#[schema(value_type = Object)] pub Map<String, Value>);
+#[schema(value_type = Object)]
+pub struct AttributesBody(pub Map<String, Value>);
 
 impl AttributesBody {
-    /// The attributes, checked: 1 to 100 identifiers, none blank.
-    pub fn attributes(self) -> Result<Attributes, DomainError> {
-        let attrs = self.0;
-        if attrs.is_empty() || attrs.len() > ATTRIBUTES_MAX {
-            return Err(DomainError::invalid(
-                "attributes",
-                format!("the body must name 1 to {ATTRIBUTES_MAX} attributes"),
-            ));
-        }
-        if attrs.keys().any(|k| k.trim().is_empty()) {
-            return Err(DomainError::invalid(
-                "attributes",
-                "attribute identifiers must not be blank",
-            ));
-        }
-        Ok(attrs)
+    /// The attributes; the device data service checks their number (1 to
+    /// 256), identifiers and values.
+    pub fn attributes(self) -> Attributes {
+        self.0
     }
-}
-
-/// Whether `name` may stand in a topic level: 1 to 64 characters, no `/`,
-/// `+`, `#`, white space or control characters.
-fn topic_safe(name: &str) -> bool {
-    !name.is_empty()
-        && name.chars().count() <= NAME_MAX
-        && !name
-            .chars()
-            .any(|c| matches!(c, '/' | '+' | '#') || c.is_whitespace() || c.is_control())
 }
 
 /// `POST /control/device/{id}/command`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CommandBody {
-    /// The command's name, 1 to 128 characters.
+    /// The command's name, 1 to 64 characters.
     pub method: Option<String>,
     /// A JSON object; `{}` when absent.
     #[schema(value_type = Option<Object>)]
     pub params: Option<Value>,
-    /// The command id (a number or a string of at most 64 characters
-    /// without `/`, `+`, `#` or spaces); the device replies on
-    /// `command/reply/<id>`. One is chosen when absent.
-    pub id: Option<LooseString>,
+    /// The command id: a non-negative integer, or 1 to 64 letters, digits,
+    /// `_`, `-` or `.`; the device replies on `command/reply/<id>`. A
+    /// 9-digit number is chosen when absent.
+    #[schema(value_type = Option<Object>)]
+    pub id: Option<Value>,
 }
 
 impl CommandBody {
     /// The command as the device receives it: `{method, params}` and the
-    /// `id` when given.
+    /// `id` as sent.
     pub fn message(self) -> Result<Value, DomainError> {
         let method = self.method.ok_or(DomainError::required("method"))?;
-        let method = method.trim();
-        if method.is_empty() || method.chars().count() > METHOD_MAX {
+        if method.is_empty()
+            || method.chars().count() > METHOD_MAX
+            || method.chars().any(char::is_control)
+        {
             return Err(DomainError::invalid(
                 "method",
-                format!("method must be 1 to {METHOD_MAX} characters"),
+                format!("method must be 1 to {METHOD_MAX} characters without control characters"),
             ));
         }
         let params = match self.params {
@@ -91,16 +71,8 @@ impl CommandBody {
             }
         };
         let mut message = json!({"method": method, "params": params});
-        if let Some(LooseString(id)) = self.id {
-            if !topic_safe(&id) {
-                return Err(DomainError::invalid(
-                    "id",
-                    format!(
-                        "id must be 1 to {NAME_MAX} characters without /, +, # or spaces"
-                    ),
-                ));
-            }
-            message["id"] = json!(id);
+        if let Some(id) = self.id.filter(|id| !id.is_null()) {
+            message["id"] = id;
         }
         Ok(message)
     }
@@ -162,14 +134,15 @@ impl DataQuery {
     }
 }
 
-/// The data stream identifier of the path, checked.
+/// The data stream identifier of the path, checked: a letter or `_`, then
+/// letters, digits or `_`, at most 64 characters.
 pub fn stream_identifier(identifier: &str) -> Result<&str, DomainError> {
-    if topic_safe(identifier) {
+    if is_identifier(identifier) {
         Ok(identifier)
     } else {
         Err(DomainError::invalid(
             "identifier",
-            format!("identifier must be 1 to {NAME_MAX} characters without /, +, # or spaces"),
+            "identifier must start with a letter or '_' and hold at most 64 letters, digits or '_'",
         ))
     }
 }
@@ -288,13 +261,16 @@ mod tests {
         let c = |v: Value| serde_json::from_value::<CommandBody>(v).unwrap().message();
         assert_eq!(
             c(json!({"method": "open", "id": 7})).unwrap(),
-            json!({"method": "open", "params": {}, "id": "7"})
+            json!({"method": "open", "params": {}, "id": 7})
+        );
+        assert_eq!(
+            c(json!({"method": "open", "params": {"a": 1}, "id": null})).unwrap(),
+            json!({"method": "open", "params": {"a": 1}})
         );
         assert_eq!(field(c(json!({"params": {}}))), "method");
-        assert_eq!(field(c(json!({"method": " "}))), "method");
+        assert_eq!(field(c(json!({"method": ""}))), "method");
+        assert_eq!(field(c(json!({"method": "m".repeat(65)}))), "method");
         assert_eq!(field(c(json!({"method": "m", "params": [1]}))), "params");
-        assert_eq!(field(c(json!({"method": "m", "id": "a/b"}))), "id");
-        assert_eq!(field(c(json!({"method": "m", "id": ""}))), "id");
     }
 
     #[test]
@@ -307,5 +283,7 @@ mod tests {
         assert_eq!(m("tcp").unwrap(), PushMode::Tcp);
         assert_eq!(field(m("udp")), "push_mode");
         assert_eq!(field(stream_identifier("a+b")), "identifier");
+        assert_eq!(field(stream_identifier("1st")), "identifier");
+        assert_eq!(stream_identifier("stream").unwrap(), "stream");
     }
 }

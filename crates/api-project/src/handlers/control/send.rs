@@ -32,7 +32,7 @@ pub async fn push_attributes(
     PathId(id): PathId,
     DialectJson(body, _): Json<AttributesBody>,
 ) -> Result<Response> {
-    let attrs = body.attributes()?;
+    let attrs = body.attributes();
     let delivery = s
         .telemetry
         .push_attributes(caller.project_id, &id, attrs)
@@ -55,7 +55,7 @@ pub async fn set_cloud_attributes(
     PathId(id): PathId,
     DialectJson(body, _): Json<AttributesBody>,
 ) -> Result<Response> {
-    let attrs = body.attributes()?;
+    let attrs = body.attributes();
     s.telemetry
         .set_cloud_attributes(caller.project_id, &id, attrs)
         .await?;

@@ -215,12 +215,12 @@ fn time(field: &'static str, LooseInt(ms): LooseInt) -> Result<Time, DomainError
 /// `POST /device/{id}/attributes_remove`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RemoveBody {
-    /// Identifiers of the attributes to remove (1 to 100).
+    /// Identifiers of the attributes to remove (1 to 256).
     pub keys: Option<Vec<String>>,
 }
 
 /// Most identifiers one `attributes_remove` takes.
-pub const REMOVE_MAX: usize = 100;
+pub const REMOVE_MAX: usize = thingstead_core::telemetry::validate::ATTRIBUTES_MAX;
 
 impl RemoveBody {
     /// The keys, checked: present, 1 to 100, none blank.

@@ -2,6 +2,7 @@
 //! running thingstead over HTTP as many phone apps would and prints ratios
 //! measured in one run, so that a noisy shared machine cancels out.
 
+mod devices;
 mod load;
 mod project;
 
@@ -59,6 +60,14 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// Devices on their own certificates publish attribute reports over
+    /// MQTT; persisted reports per second and publish → visible latency.
+    DevicesIngest(devices::ingest::IngestArgs),
+    /// Many idle device connections; the server's memory per connection.
+    DevicesIdle(devices::idle::IdleArgs),
+    /// The reference: a broker routing the same reports from many
+    /// publishers to one subscriber.
+    MosquittoRoute(devices::route::RouteArgs),
 }
 
 #[tokio::main]
@@ -98,6 +107,9 @@ async fn main() -> Result<()> {
             )
             .await
         }
+        Command::DevicesIngest(a) => devices::ingest::run(a).await,
+        Command::DevicesIdle(a) => devices::idle::run(a).await,
+        Command::MosquittoRoute(a) => devices::route::run(a).await,
     }
 }
 

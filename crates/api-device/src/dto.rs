@@ -5,7 +5,9 @@ use serde_json::{Map, Value};
 use thingstead_core::DomainError;
 use thingstead_core::project::devices::Certificate;
 use thingstead_core::telemetry::ReportBody;
-use thingstead_core::telemetry::validate::{ATTRIBUTES_MAX, MESSAGE_ID_MAX, METHOD_MAX, is_message_id};
+use thingstead_core::telemetry::validate::{
+    ATTRIBUTES_MAX, MESSAGE_ID_MAX, METHOD_MAX, is_message_id,
+};
 use thingstead_http::LooseString;
 use utoipa::ToSchema;
 
@@ -167,7 +169,13 @@ mod tests {
 
     #[test]
     fn keys_split_on_commas() {
-        let q = |k: &str| KeysQuery { keys: Some(k.into()) }.keys().unwrap();
+        let q = |k: &str| {
+            KeysQuery {
+                keys: Some(k.into()),
+            }
+            .keys()
+            .unwrap()
+        };
         assert_eq!(q("a, b,,c"), Some(vec!["a".into(), "b".into(), "c".into()]));
         assert_eq!(q(" , "), None);
         assert_eq!(KeysQuery { keys: None }.keys().unwrap(), None);
@@ -189,7 +197,10 @@ mod tests {
         assert_eq!(e(json!({"method": "m", "id": 7})).unwrap().0, "7");
         assert!(matches!(
             e(json!({"params": {}})),
-            Err(DomainError::Invalid { field: "method", .. })
+            Err(DomainError::Invalid {
+                field: "method",
+                ..
+            })
         ));
         assert!(matches!(
             e(json!({"method": "m", "id": "a/b"})),

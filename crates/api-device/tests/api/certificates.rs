@@ -8,9 +8,21 @@ fn issued(r: &Reply) -> Value {
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["result"], 1, "{:?}", r.body);
     let device = r.body["device"].clone();
-    assert!(device["id"].as_str().is_some_and(|s| s.parse::<i64>().is_ok()), "{device}");
-    assert!(device["name"].as_str().is_some_and(|s| !s.is_empty()), "{device}");
-    assert_eq!(device["access_token"].as_str().unwrap().len(), 32, "{device}");
+    assert!(
+        device["id"]
+            .as_str()
+            .is_some_and(|s| s.parse::<i64>().is_ok()),
+        "{device}"
+    );
+    assert!(
+        device["name"].as_str().is_some_and(|s| !s.is_empty()),
+        "{device}"
+    );
+    assert_eq!(
+        device["access_token"].as_str().unwrap().len(),
+        32,
+        "{device}"
+    );
     device
 }
 
@@ -48,15 +60,25 @@ pub async fn a_certificate_is_issued_once_per_device_key(app: TestApp) {
     assert_eq!(r.body, json!({"result": 1}));
     // A device created through the project API is found by its key too.
     let made = info(
-        &app.post_auth("/api/v1/device", json!({"name": "Made", "device_key": "K-2"}), &token)
-            .await,
+        &app.post_auth(
+            "/api/v1/device",
+            json!({"name": "Made", "device_key": "K-2"}),
+            &token,
+        )
+        .await,
     );
     let found = issued(&certificate(&app, &key, json!({"device_key": "K-2"})).await);
     assert_eq!(found["id"], made["id"]);
     assert_eq!(found["name"], "Made");
     // A device key may be sent as a number.
     let n = issued(&certificate(&app, &key, json!({"device_key": 860_000_001})).await);
-    let d = info(&app.get_auth(&format!("/api/v1/device/{}", n["id"].as_str().unwrap()), &token).await);
+    let d = info(
+        &app.get_auth(
+            &format!("/api/v1/device/{}", n["id"].as_str().unwrap()),
+            &token,
+        )
+        .await,
+    );
     assert_eq!(d["device_key"], "860000001");
     assert_eq!(devices(&app, &token).await["total"], 3);
 }
@@ -80,7 +102,12 @@ pub async fn certificates_take_a_type_key(app: TestApp) {
     assert_eq!(type_key.len(), 20, "{lock}");
 
     let dev = issued(
-        &certificate(&app, &key, json!({"device_key": "L-1", "type_key": type_key})).await,
+        &certificate(
+            &app,
+            &key,
+            json!({"device_key": "L-1", "type_key": type_key}),
+        )
+        .await,
     );
     let id = dev["id"].as_str().unwrap();
     let d = info(&app.get_auth(&format!("/api/v1/device/{id}"), &token).await);
@@ -104,7 +131,12 @@ pub async fn certificates_take_a_type_key(app: TestApp) {
         .unwrap()
         .to_owned();
     for unknown in ["no-such-type-key-123", b_type_key.as_str()] {
-        let r = certificate(&app, &key, json!({"device_key": "L-2", "type_key": unknown})).await;
+        let r = certificate(
+            &app,
+            &key,
+            json!({"device_key": "L-2", "type_key": unknown}),
+        )
+        .await;
         assert!(refused(&r, 404).contains("type"), "{:?}", r.body);
     }
     assert_eq!(devices(&app, &token).await["total"], 1);
@@ -124,7 +156,12 @@ pub async fn certificates_give_new_devices_to_a_customer(app: TestApp) {
     );
     let customer = c["id"].as_str().unwrap().to_owned();
     let dev = issued(
-        &certificate(&app, &key, json!({"device_key": "C-1", "customer_id": customer})).await,
+        &certificate(
+            &app,
+            &key,
+            json!({"device_key": "C-1", "customer_id": customer}),
+        )
+        .await,
     );
     let theirs = info(
         &app.get_auth(&format!("/api/v1/customer/{customer}/devices"), &token)
@@ -153,7 +190,12 @@ pub async fn certificates_give_new_devices_to_a_customer(app: TestApp) {
         .await,
     );
     for unknown in [json!("987654321"), b["id"].clone(), json!("abc")] {
-        let r = certificate(&app, &key, json!({"device_key": "C-3", "customer_id": unknown})).await;
+        let r = certificate(
+            &app,
+            &key,
+            json!({"device_key": "C-3", "customer_id": unknown}),
+        )
+        .await;
         assert!(refused(&r, 404).contains("customer"), "{:?}", r.body);
     }
     assert_eq!(devices(&app, &token).await["total"], 2);
@@ -195,15 +237,25 @@ pub async fn certificate_bodies_are_checked(app: TestApp) {
         (json!({"device_key": "has space"}), "device_key"),
         (json!({"device_key": "x".repeat(129)}), "device_key"),
         (json!({"device_key": true}), "device_key has the wrong type"),
-        (json!({"device_key": "k", "type_key": 5}), "type_key has the wrong type"),
-        (json!({"device_key": "k", "customer_id": [1]}), "customer_id has the wrong type"),
+        (
+            json!({"device_key": "k", "type_key": 5}),
+            "type_key has the wrong type",
+        ),
+        (
+            json!({"device_key": "k", "customer_id": [1]}),
+            "customer_id has the wrong type",
+        ),
     ] {
         let r = certificate(&app, &key, body.clone()).await;
         let m = refused(&r, 400);
         assert!(m.contains(message), "{body}: {m}");
     }
     let r = app
-        .post_raw("/device/v1/certificate", "{\"device_key\":", &[("Project-Key", key.as_str())])
+        .post_raw(
+            "/device/v1/certificate",
+            "{\"device_key\":",
+            &[("Project-Key", key.as_str())],
+        )
         .await;
     assert!(refused(&r, 400).contains("not valid JSON"));
     assert_eq!(devices(&app, &token).await["total"], 0);

@@ -20,7 +20,10 @@ pub async fn reports_are_refused_without_the_right_certificate(app: TestApp) {
         (b_dev.access_token.clone(), Some(dev.project_key.as_str())),
         (dev.access_token.clone(), None),
         (dev.access_token.clone(), Some("")),
-        (dev.access_token.to_uppercase(), Some(dev.project_key.as_str())),
+        (
+            dev.access_token.to_uppercase(),
+            Some(dev.project_key.as_str()),
+        ),
     ];
     for (access_token, key) in cases {
         let headers: Vec<(&str, &str)> = key.map(|k| ("Project-Key", k)).into_iter().collect();
@@ -54,7 +57,13 @@ pub async fn bad_bodies_are_refused_and_store_nothing(app: TestApp) {
     let key = [("Project-Key", dev.project_key.as_str())];
     let attributes = format!("/device/v1/{}/attributes", dev.access_token);
     let event = format!("/device/v1/{}/event/report", dev.access_token);
-    device_post(&app, &format!("/{}/attributes", dev.access_token), &dev.project_key, json!({"t": 20})).await;
+    device_post(
+        &app,
+        &format!("/{}/attributes", dev.access_token),
+        &dev.project_key,
+        json!({"t": 20}),
+    )
+    .await;
 
     for (path, body, message) in [
         (&attributes, "{\"t\": ", "not valid JSON"),
@@ -71,7 +80,9 @@ pub async fn bad_bodies_are_refused_and_store_nothing(app: TestApp) {
         assert!(m.contains(message), "{body}: {m}");
     }
     // A value of another type than the attribute has: refused, nothing written.
-    let r = app.post(&attributes, json!({"t": "hot", "u": 1}), &key).await;
+    let r = app
+        .post(&attributes, json!({"t": "hot", "u": 1}), &key)
+        .await;
     refused(&r, 400);
     // Too large.
     let big = "x".repeat(70 * 1024);
@@ -96,13 +107,20 @@ pub async fn unknown_routes_and_methods_answer_in_the_envelope(app: TestApp) {
         assert_eq!(refused(&r, 404), "no such endpoint", "{path}");
     }
     let r = app
-        .get(&format!("/device/v1/{}/event/report", dev.access_token), &key)
+        .get(
+            &format!("/device/v1/{}/event/report", dev.access_token),
+            &key,
+        )
         .await;
     refused(&r, 405);
     let r = app.get("/device/v1/certificate", &key).await;
     refused(&r, 405);
     let r = app
-        .put(&format!("/device/v1/{}/attributes", dev.access_token), json!({}), &key)
+        .put(
+            &format!("/device/v1/{}/attributes", dev.access_token),
+            json!({}),
+            &key,
+        )
         .await;
     refused(&r, 405);
 }

@@ -26,7 +26,10 @@ pub async fn attribute_reports_are_stored_and_read_back(app: TestApp) {
         json!({"temperature": 25, "relay": true, "mode": "auto"})
     );
     // The device has reported: it is active, and still not online.
-    let d = info(&app.get_auth(&format!("/api/v1/device/{}", dev.id), &token).await);
+    let d = info(
+        &app.get_auth(&format!("/api/v1/device/{}", dev.id), &token)
+            .await,
+    );
     assert_ne!(d["active"], json!({}), "{d}");
     assert_eq!(d["online"], false, "{d}");
 }
@@ -35,7 +38,13 @@ pub async fn reads_take_a_list_of_keys(app: TestApp) {
     let token = app.project_token().await;
     let dev = new_dev(&app, &token, "Sensor").await;
     let path = format!("/{}/attributes", dev.access_token);
-    device_post(&app, &path, &dev.project_key, json!({"a": 1, "b": "x", "c": [1]})).await;
+    device_post(
+        &app,
+        &path,
+        &dev.project_key,
+        json!({"a": 1, "b": "x", "c": [1]}),
+    )
+    .await;
     let read = |q: &'static str| {
         let path = format!("{path}{q}");
         let key = dev.project_key.clone();

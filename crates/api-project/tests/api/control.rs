@@ -107,8 +107,16 @@ pub async fn data_stream_bodies_are_checked(app: TestApp) {
         ("", json!({"type": "hex", "message": "0x01"}), "message"),
         ("", json!({"type": "text", "msg": 5}), "msg"),
         ("", json!({"type": "text", "msg": ""}), "msg"),
-        ("", json!({"type": "text", "msg": "a", "message": "b"}), "msg"),
-        ("?push_mode=udp", json!({"type": "text", "msg": "a"}), "push_mode"),
+        (
+            "",
+            json!({"type": "text", "msg": "a", "message": "b"}),
+            "msg",
+        ),
+        (
+            "?push_mode=udp",
+            json!({"type": "text", "msg": "a"}),
+            "push_mode",
+        ),
     ];
     for (q, body, field) in cases {
         let r = post(&app, &token, &path(q), body.clone()).await;

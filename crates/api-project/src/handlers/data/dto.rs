@@ -182,9 +182,7 @@ impl SeriesParams {
                 if e - s > span {
                     return Err(DomainError::invalid(
                         "end_time",
-                        format!(
-                            "end_time must be at most {WINDOW_DAYS} days after start_time"
-                        ),
+                        format!("end_time must be at most {WINDOW_DAYS} days after start_time"),
                     ));
                 }
                 Some((s, e))
@@ -208,7 +206,10 @@ fn time(field: &'static str, LooseInt(ms): LooseInt) -> Result<Time, DomainError
         ));
     }
     DateTime::from_timestamp_millis(ms).ok_or_else(|| {
-        DomainError::invalid(field, format!("{field} must be a time in unix milliseconds"))
+        DomainError::invalid(
+            field,
+            format!("{field} must be a time in unix milliseconds"),
+        )
     })
 }
 
@@ -280,18 +281,39 @@ mod tests {
     fn bounds_name_their_field() {
         assert_eq!(field(params(Some(0), None, None, None).read()), "page");
         assert_eq!(field(params(Some(-3), None, None, None).read()), "page");
-        assert_eq!(field(params(None, Some(0), None, None).read()), "page_records");
-        assert_eq!(field(params(None, Some(101), None, None).read()), "page_records");
-        assert_eq!(params(None, Some(100), None, None).read().unwrap().page_records, 100);
-        assert_eq!(field(params(None, None, Some(-1), None).read()), "start_time");
-        assert_eq!(field(params(None, None, None, Some(i64::MAX)).read()), "end_time");
+        assert_eq!(
+            field(params(None, Some(0), None, None).read()),
+            "page_records"
+        );
+        assert_eq!(
+            field(params(None, Some(101), None, None).read()),
+            "page_records"
+        );
+        assert_eq!(
+            params(None, Some(100), None, None)
+                .read()
+                .unwrap()
+                .page_records,
+            100
+        );
+        assert_eq!(
+            field(params(None, None, Some(-1), None).read()),
+            "start_time"
+        );
+        assert_eq!(
+            field(params(None, None, None, Some(i64::MAX)).read()),
+            "end_time"
+        );
     }
 
     #[test]
     fn windows_are_at_most_thirty_days() {
         let day = 86_400_000;
         let s = 1_700_000_000_000;
-        assert_eq!(field(params(None, None, Some(s), Some(s - 1)).read()), "end_time");
+        assert_eq!(
+            field(params(None, None, Some(s), Some(s - 1)).read()),
+            "end_time"
+        );
         assert_eq!(
             field(params(None, None, Some(s), Some(s + 30 * day + 1)).read()),
             "end_time"
@@ -302,9 +324,17 @@ mod tests {
             .window
             .unwrap();
         assert_eq!((millis(a), millis(b)), (s, s + 30 * day));
-        let (a, b) = params(None, None, Some(s), None).read().unwrap().window.unwrap();
+        let (a, b) = params(None, None, Some(s), None)
+            .read()
+            .unwrap()
+            .window
+            .unwrap();
         assert_eq!((millis(a), millis(b)), (s, s + 30 * day));
-        let (a, b) = params(None, None, None, Some(s)).read().unwrap().window.unwrap();
+        let (a, b) = params(None, None, None, Some(s))
+            .read()
+            .unwrap()
+            .window
+            .unwrap();
         assert_eq!((millis(a), millis(b)), (s - 30 * day, s));
     }
 }

@@ -8,7 +8,11 @@ fn calls(id: &str) -> Vec<(&'static str, String, Value)> {
     vec![
         ("get", format!("/device/{id}/attributes"), json!(null)),
         ("get", format!("/device/{id}/attributes_raw"), json!(null)),
-        ("get", format!("/device/{id}/attribute/t/series"), json!(null)),
+        (
+            "get",
+            format!("/device/{id}/attribute/t/series"),
+            json!(null),
+        ),
         (
             "post",
             format!("/device/{id}/attributes_remove"),
@@ -80,6 +84,11 @@ pub async fn data_calls_need_a_project_token(app: TestApp) {
         }
     }
     // The device's own certificate is no project token either.
-    let r = get(&app, &dev.access_token, &format!("/device/{}/attributes", dev.id)).await;
+    let r = get(
+        &app,
+        &dev.access_token,
+        &format!("/device/{}/attributes", dev.id),
+    )
+    .await;
     refused(&r, 401);
 }

@@ -31,7 +31,10 @@ pub async fn reports_are_read_back_with_their_types(app: TestApp) {
         assert_eq!(a["attr_type"], "report", "{a}");
         assert_eq!(a["data_type"], data_type, "{a}");
         let ts = a["ts"].as_i64().unwrap();
-        assert!(before - 1000 <= ts && ts <= after + 1000, "{ts} not in {before}..{after}");
+        assert!(
+            before - 1000 <= ts && ts <= after + 1000,
+            "{ts} not in {before}..{after}"
+        );
         let model = &a["model"];
         assert!(model["name"].as_str().is_some_and(|n| !n.is_empty()), "{a}");
         assert_eq!(model["attr_type"], "report", "{a}");
@@ -98,7 +101,13 @@ pub async fn cloud_attributes_show_as_cloud(app: TestApp) {
 
     // Bad bodies name what is wrong and store nothing.
     let path = api(&format!("/control/device/{}/attributes", dev.id));
-    for body in [json!({}), json!({" ": 1}), json!({"1st": 1}), json!({"t": null}), json!({"target": "warm"})] {
+    for body in [
+        json!({}),
+        json!({" ": 1}),
+        json!({"1st": 1}),
+        json!({"t": null}),
+        json!({"target": "warm"}),
+    ] {
         let r = put(
             &app,
             &token,
@@ -107,14 +116,23 @@ pub async fn cloud_attributes_show_as_cloud(app: TestApp) {
         )
         .await;
         refused(&r, 400);
-        assert_eq!(r.body["errors"][0]["field"], "attributes", "{body}: {:?}", r.body);
+        assert_eq!(
+            r.body["errors"][0]["field"], "attributes",
+            "{body}: {:?}",
+            r.body
+        );
     }
     let r = app
         .send(app.http.put(app.url(&path)).bearer_auth(&token).body("[1]"))
         .await;
     assert!(refused(&r, 400).contains("JSON object"), "{:?}", r.body);
     let r = app
-        .send(app.http.put(app.url(&path)).bearer_auth(&token).body("{\"a\":"))
+        .send(
+            app.http
+                .put(app.url(&path))
+                .bearer_auth(&token)
+                .body("{\"a\":"),
+        )
         .await;
     assert_eq!(r.status, 404);
     assert_eq!(r.body["message"], "Invalid JSON message");

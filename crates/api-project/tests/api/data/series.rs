@@ -79,7 +79,16 @@ pub async fn series_time_windows(app: TestApp) {
     let day = 86_400_000;
     let window = |s: i64, e: i64| format!("?page_records=100&start_time={s}&end_time={e}");
 
-    let all = info(&series_of(&app, &token, &dev, "n", &window(before - 1000, after + 1000)).await);
+    let all = info(
+        &series_of(
+            &app,
+            &token,
+            &dev,
+            "n",
+            &window(before - 1000, after + 1000),
+        )
+        .await,
+    );
     assert_eq!(values(&all), numbers(4, 0));
     // Every point carries a time inside the window.
     for p in all.as_array().unwrap() {
@@ -87,23 +96,84 @@ pub async fn series_time_windows(app: TestApp) {
         assert!(before - 1000 <= ts && ts <= after + 1000, "{p}");
     }
     // A window in the past, or in the future, holds nothing.
-    let past = info(&series_of(&app, &token, &dev, "n", &window(before - 10 * day, before - 9 * day)).await);
+    let past = info(
+        &series_of(
+            &app,
+            &token,
+            &dev,
+            "n",
+            &window(before - 10 * day, before - 9 * day),
+        )
+        .await,
+    );
     assert_eq!(past, json!([]));
-    let future = info(&series_of(&app, &token, &dev, "n", &window(after + day, after + 2 * day)).await);
+    let future = info(
+        &series_of(
+            &app,
+            &token,
+            &dev,
+            "n",
+            &window(after + day, after + 2 * day),
+        )
+        .await,
+    );
     assert_eq!(future, json!([]));
     // Exactly 30 days is allowed.
-    let month = info(&series_of(&app, &token, &dev, "n", &window(after + 1000 - 30 * day, after + 1000)).await);
+    let month = info(
+        &series_of(
+            &app,
+            &token,
+            &dev,
+            "n",
+            &window(after + 1000 - 30 * day, after + 1000),
+        )
+        .await,
+    );
     assert_eq!(values(&month).len(), 5);
     // One end alone: the 30 days after start_time, or before end_time.
-    let from = info(&series_of(&app, &token, &dev, "n", &format!("?start_time={}", after + 1000)).await);
+    let from = info(
+        &series_of(
+            &app,
+            &token,
+            &dev,
+            "n",
+            &format!("?start_time={}", after + 1000),
+        )
+        .await,
+    );
     assert_eq!(from, json!([]));
-    let from = info(&series_of(&app, &token, &dev, "n", &format!("?start_time={}", before - 1000)).await);
+    let from = info(
+        &series_of(
+            &app,
+            &token,
+            &dev,
+            "n",
+            &format!("?start_time={}", before - 1000),
+        )
+        .await,
+    );
     assert_eq!(values(&from).len(), 5);
-    let until = info(&series_of(&app, &token, &dev, "n", &format!("?end_time={}", before - 1000)).await);
+    let until = info(
+        &series_of(
+            &app,
+            &token,
+            &dev,
+            "n",
+            &format!("?end_time={}", before - 1000),
+        )
+        .await,
+    );
     assert_eq!(until, json!([]));
 
     // Longer than 30 days, or backwards: refused, naming end_time.
-    let r = series_of(&app, &token, &dev, "n", &window(after - 30 * day - 1, after)).await;
+    let r = series_of(
+        &app,
+        &token,
+        &dev,
+        "n",
+        &window(after - 30 * day - 1, after),
+    )
+    .await;
     assert!(refused(&r, 400).contains("30 days"), "{:?}", r.body);
     assert_eq!(r.body["errors"][0]["field"], "end_time");
     let r = series_of(&app, &token, &dev, "n", &window(after, before - 1)).await;

@@ -210,7 +210,10 @@ fn text_of<'a>(field: &'static str, msg: &'a Value, what: &str) -> Result<&'a st
 
 fn non_empty(field: &'static str, bytes: Vec<u8>) -> Result<Bytes, DomainError> {
     if bytes.is_empty() {
-        Err(DomainError::invalid(field, format!("{field} must not be empty")))
+        Err(DomainError::invalid(
+            field,
+            format!("{field} must not be empty"),
+        ))
     } else {
         Ok(Bytes::from(bytes))
     }
@@ -250,10 +253,16 @@ mod tests {
         assert_eq!(field(data(json!({"type": "bin", "msg": "01"}))), "type");
         assert_eq!(field(data(json!({"type": "hex"}))), "msg");
         assert_eq!(field(data(json!({"type": "hex", "msg": "0"}))), "msg");
-        assert_eq!(field(data(json!({"type": "hex", "message": "zz"}))), "message");
+        assert_eq!(
+            field(data(json!({"type": "hex", "message": "zz"}))),
+            "message"
+        );
         assert_eq!(field(data(json!({"type": "hex", "msg": " "}))), "msg");
         assert_eq!(field(data(json!({"type": "text", "msg": 5}))), "msg");
-        assert_eq!(field(data(json!({"type": "text", "msg": "a", "message": "b"}))), "msg");
+        assert_eq!(
+            field(data(json!({"type": "text", "msg": "a", "message": "b"}))),
+            "msg"
+        );
     }
 
     #[test]
@@ -275,11 +284,21 @@ mod tests {
 
     #[test]
     fn wait_and_push_mode_are_bounded() {
-        let w = |s: i64| CommandQuery { wait: Some(LooseInt(s)) }.wait();
+        let w = |s: i64| {
+            CommandQuery {
+                wait: Some(LooseInt(s)),
+            }
+            .wait()
+        };
         assert_eq!(w(30).unwrap(), Duration::from_secs(30));
         assert_eq!(field(w(31)), "wait");
         assert_eq!(field(w(-1)), "wait");
-        let m = |s: &str| DataQuery { push_mode: Some(s.into()) }.mode();
+        let m = |s: &str| {
+            DataQuery {
+                push_mode: Some(s.into()),
+            }
+            .mode()
+        };
         assert_eq!(m("tcp").unwrap(), PushMode::Tcp);
         assert_eq!(field(m("udp")), "push_mode");
         assert_eq!(field(stream_identifier("a+b")), "identifier");

@@ -184,11 +184,9 @@ impl Db {
     }
 
     async fn insert_batch(&self, batch: Vec<Pending>) {
-        let mut inserted = match insert_rows(self.writer(), &batch).await {
-            Ok(inserted) => inserted,
-            // E.g. a type deleted meanwhile: each alone, for its answer.
-            Err(_) => HashMap::new(),
-        };
+        // On failure (e.g. a type deleted meanwhile) each is inserted alone,
+        // for its own answer.
+        let mut inserted = insert_rows(self.writer(), &batch).await.unwrap_or_default();
         for p in batch {
             let answer = match inserted.remove(&p.new.access_token) {
                 Some(device) => Ok(Some(device)),

@@ -12,6 +12,7 @@ use thingstead_core::Telemetry;
 use thingstead_core::project::customers::CustomerStore;
 use thingstead_core::telemetry::*;
 use thingstead_devices::LocalBus;
+use thingstead_devices::bus::Link;
 
 use super::*;
 
@@ -313,7 +314,8 @@ async fn control(db: &Db) {
     );
 
     // Connected: presence, and the cloud attributes to push.
-    let mut conn = bus.register(a.id);
+    let mut conn = bus.register(a.id, Link::Mqtt);
+    let mut tcp = bus.register(a.id, Link::Tcp);
     let cloud = tel.connected(&dev, Transport::Mqtt).await.unwrap();
     assert_eq!(cloud, attrs(json!({"target": 20})));
     assert!(is_online(db, &a).await);
@@ -334,7 +336,7 @@ async fn control(db: &Db) {
         Delivery::Sent
     );
     assert_eq!(
-        conn.downlinks.recv().await.unwrap(),
+        *conn.downlinks.recv().await.unwrap(),
         Downlink::AttributesPush(attrs(json!({"led": true})))
     );
     assert_eq!(
@@ -345,7 +347,7 @@ async fn control(db: &Db) {
         .await
         .unwrap();
     assert_eq!(
-        conn.downlinks.recv().await.unwrap(),
+        *conn.downlinks.recv().await.unwrap(),
         Downlink::AttributesPush(attrs(json!({"target": 22})))
     );
     assert_eq!(
@@ -355,7 +357,7 @@ async fn control(db: &Db) {
         Delivery::Sent
     );
     assert_eq!(
-        conn.downlinks.recv().await.unwrap(),
+        *tcp.downlinks.recv().await.unwrap(),
         Downlink::Data {
             identifier: "stream".into(),
             payload: data,
@@ -376,7 +378,10 @@ async fn control(db: &Db) {
         tokio::spawn(async move {
             let mut ids = Vec::new();
             for _ in 0..2 {
-                let Some(Downlink::Command { id, body }) = conn.downlinks.recv().await else {
+                let Some(msg) = conn.downlinks.recv().await else {
+                    panic!("expected a command");
+                };
+                let Downlink::Command { id, body } = *msg else {
                     panic!("expected a command");
                 };
                 assert_eq!(body["method"], json!("reboot"));
@@ -425,7 +430,8 @@ async fn control(db: &Db) {
     }
 
     // A second connection takes over: the first one's end changes nothing.
-    let second = bus.register(a.id);
+    bus.unregister(a.id, tcp.generation);
+    let second = bus.register(a.id, Link::Mqtt);
     bus.unregister(a.id, conn.generation);
     tel.disconnected(&dev, Transport::Mqtt).await.unwrap();
     assert!(is_online(db, &a).await);

@@ -9,6 +9,7 @@
 //! goes through. On PostgreSQL both are the same pool.
 
 mod access;
+mod checkpoint;
 mod codes;
 mod convert;
 mod customers;
@@ -62,6 +63,8 @@ pub struct Db {
     backend: Backend,
     /// Device inserts waiting to be written together.
     device_inserts: Arc<devices::DeviceInserts>,
+    /// SQLite files: the background checkpoints, while this handle lives.
+    _checkpoints: Option<Arc<checkpoint::Checkpoints>>,
 }
 
 impl Db {
@@ -105,11 +108,17 @@ impl Db {
                 .map_sqlx_sqlite_opts(|o| sqlite_options(o, true));
             Database::connect(reader_opts).await.map_err(db_err)?
         };
+        let checkpoints = if in_memory {
+            None
+        } else {
+            Some(checkpoint::start(url).await?)
+        };
         Ok(Db {
             reader,
             writer,
             backend: Backend::Sqlite,
             device_inserts: Arc::default(),
+            _checkpoints: checkpoints,
         })
     }
 
@@ -123,6 +132,7 @@ impl Db {
             writer: pool,
             backend: Backend::Postgres,
             device_inserts: Arc::default(),
+            _checkpoints: None,
         })
     }
 
@@ -181,14 +191,21 @@ async fn create_parent_dir(url: &str) -> StoreResult<()> {
     }
 }
 
+/// Page cache per SQLite connection, in KiB (as a negative `cache_size`).
+const SQLITE_CACHE_KIB: &str = "-65536";
+
 /// The pragmas every SQLite connection gets.
-fn sqlite_options(opts: SqliteConnectOptions, read_only: bool) -> SqliteConnectOptions {
+pub(crate) fn sqlite_options(opts: SqliteConnectOptions, read_only: bool) -> SqliteConnectOptions {
     opts.create_if_missing(!read_only)
         .read_only(read_only)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(SQLITE_BUSY_TIMEOUT)
         .foreign_keys(true)
+        // A batch of device reports dirties many index pages: keep them in
+        // memory until the commit instead of spilling them mid-transaction.
+        .pragma("cache_size", SQLITE_CACHE_KIB)
+        .pragma("wal_autocheckpoint", checkpoint::WRITER_CHECKPOINT_PAGES)
 }
 
 /// Columns a unique index can fail on, most specific first. Index names on

@@ -130,8 +130,12 @@ macro_rules! on_every_backend {
     };
 }
 
+#[path = "telemetry/control.rs"]
+mod control;
 #[path = "telemetry/service.rs"]
 mod service;
+#[path = "telemetry/store_reads.rs"]
+mod store_reads;
 #[path = "telemetry/store_side.rs"]
 mod store_side;
 

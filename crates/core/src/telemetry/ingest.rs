@@ -5,27 +5,36 @@
 //! when it is full, [`Ingest::submit`] waits for room, which slows the
 //! connections down instead of growing memory.
 //!
+//! The writer runs on a thread of its own (driven by the runtime's I/O and
+//! timers): under load the runtime's workers are busy with connections, and
+//! each statement of a batch would otherwise wait behind them to resume.
+//!
 //! A failed batch fails its durable waiters with
 //! [`ReportError::Unavailable`] (a QoS 1 device retransmits); failures are
 //! logged at most once a minute.
 
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot};
-use tokio::task::JoinHandle;
 
 use super::model::Report;
 use super::{ReportError, TelemetryStore};
 
 /// Reports waiting for the writer before submitters wait for room.
-pub const QUEUE_CAPACITY: usize = 16_384;
+pub const QUEUE_CAPACITY: usize = 65_536;
 /// Most reports written in one transaction.
-pub const BATCH_MAX: usize = 4_096;
+pub const BATCH_MAX: usize = 16_384;
 /// How often a failing store is logged.
 const FAILURE_LOG_EVERY: Duration = Duration::from_secs(60);
 
 type Waiter = oneshot::Sender<Result<(), ReportError>>;
+type Writer = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+fn take(slot: &Mutex<Option<Writer>>) -> Option<Writer> {
+    slot.lock().unwrap_or_else(PoisonError::into_inner).take()
+}
 
 struct Job {
     report: Report,
@@ -36,18 +45,42 @@ struct Job {
 /// The queue's sending end and the writer task.
 pub(crate) struct Ingest {
     tx: mpsc::Sender<Job>,
-    writer: Mutex<Option<(oneshot::Sender<()>, JoinHandle<()>)>>,
+    /// Tells the writer to stop; the writer answers once it has finished.
+    writer: Mutex<Option<(oneshot::Sender<()>, oneshot::Receiver<()>)>>,
 }
 
 impl Ingest {
-    /// Starts the writer on the current Tokio runtime.
+    /// Starts the writer on its own thread, using the current Tokio
+    /// runtime's drivers; without a thread, it runs as a task.
     pub fn start(store: Arc<dyn TelemetryStore>) -> Ingest {
         let (tx, rx) = mpsc::channel(QUEUE_CAPACITY);
         let (stop_tx, stop_rx) = oneshot::channel();
-        let handle = tokio::spawn(run(store, rx, stop_rx));
+        let (done_tx, done_rx) = oneshot::channel();
+        let writer: Writer = Box::pin(async move {
+            run(store, rx, stop_rx).await;
+            let _ = done_tx.send(());
+        });
+        let slot = Arc::new(Mutex::new(Some(writer)));
+        let runtime = tokio::runtime::Handle::current();
+        let spawned = std::thread::Builder::new()
+            .name("ingest-writer".into())
+            .spawn({
+                let (slot, runtime) = (slot.clone(), runtime.clone());
+                move || {
+                    if let Some(writer) = take(&slot) {
+                        runtime.block_on(writer);
+                    }
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "no thread for the ingest writer: it runs as a task");
+            if let Some(writer) = take(&slot) {
+                runtime.spawn(writer);
+            }
+        }
         Ingest {
             tx,
-            writer: Mutex::new(Some((stop_tx, handle))),
+            writer: Mutex::new(Some((stop_tx, done_rx))),
         }
     }
 
@@ -78,10 +111,10 @@ impl Ingest {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
-        if let Some((stop, handle)) = writer {
+        if let Some((stop, done)) = writer {
             let _ = stop.send(());
-            if let Err(e) = handle.await {
-                tracing::error!(error = %e, "the ingest writer ended abnormally");
+            if done.await.is_err() {
+                tracing::error!("the ingest writer ended abnormally");
             }
         }
     }
@@ -149,8 +182,16 @@ async fn write(store: &dyn TelemetryStore, jobs: &mut Vec<Job>, failures: &mut F
             waiters.push(done);
         }
     }
+    let started = Instant::now();
     let ok = match store.write_reports(&reports).await {
-        Ok(()) => true,
+        Ok(()) => {
+            tracing::debug!(
+                reports = reports.len(),
+                micros = started.elapsed().as_micros() as u64,
+                "device reports stored"
+            );
+            true
+        }
         Err(e) => {
             failures.failed(&e, reports.len());
             false

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Statement,
 };
 use serde_json::{Map, Value};
 use thingstead_core::StoreError;
@@ -21,8 +21,7 @@ use thingstead_core::telemetry::{AttrType, Attributes, DataType, Report, ReportB
 
 use crate::convert::ms;
 use crate::entity::{
-    attribute_history, attribute_model, device, device_attribute, device_command, device_data,
-    device_event,
+    attribute_model, device, device_attribute, device_command, device_data, device_event,
 };
 use crate::{Db, db_err};
 
@@ -31,6 +30,16 @@ const MAX_PARAMS: usize = 30_000;
 /// Rows per statement, whatever their width: larger statements cost more to
 /// prepare than they save.
 const MAX_ROWS: usize = 1_000;
+/// History rows per JSON statement.
+const HISTORY_ROWS_PER_STATEMENT: usize = 8_192;
+/// History rows from a JSON array of `[device, identifier, ts, value, type]`.
+const HISTORY_FROM_JSON_SQLITE: &str = "INSERT INTO device_attribute_history \
+     (device_id, identifier, ts, value, data_type) \
+     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)";
+const HISTORY_FROM_JSON_POSTGRES: &str = "INSERT INTO device_attribute_history \
+     (device_id, identifier, ts, value, data_type) \
+     SELECT (e ->> 0)::bigint, e ->> 1, (e ->> 2)::bigint, e ->> 3, e ->> 4 \
+     FROM json_array_elements($1::json) AS e";
 /// Devices whose `active` one `UPDATE … CASE` sets.
 const ACTIVE_PER_STATEMENT: usize = 100;
 
@@ -104,28 +113,36 @@ impl<'a> AttributeRows<'a> {
         self.write_models(conn, now).await
     }
 
+    /// History rows go in as one JSON array per statement, unpacked by the
+    /// database itself: binding five parameters per row costs more than
+    /// the insert.
     async fn write_history(&self, conn: &impl ConnectionTrait) -> StoreResult<()> {
-        use attribute_history::Column as C;
-        for chunk in self.values.chunks(rows_per_statement(5)) {
-            let mut q = Query::insert();
-            q.into_table(attribute_history::Entity).columns([
-                C::DeviceId,
-                C::Identifier,
-                C::Ts,
-                C::Value,
-                C::DataType,
-            ]);
-            for v in chunk {
-                q.values([
-                    v.device.into(),
-                    v.identifier.into(),
-                    v.ts.into(),
-                    v.value.as_str().into(),
-                    v.data_type.as_str().into(),
-                ])
-                .map_err(sql_err)?;
-            }
-            conn.execute(&q).await.map_err(db_err)?;
+        // In index order: each statement fills index pages one after the
+        // other instead of jumping between devices.
+        let mut order: Vec<&AttrValue<'_>> = self.values.iter().collect();
+        order.sort_unstable_by_key(|v| (v.device, v.identifier, v.ts));
+        let backend = conn.get_database_backend();
+        let sql = match backend {
+            DbBackend::Postgres => HISTORY_FROM_JSON_POSTGRES,
+            _ => HISTORY_FROM_JSON_SQLITE,
+        };
+        for chunk in order.chunks(HISTORY_ROWS_PER_STATEMENT) {
+            let rows: Vec<(DeviceId, &str, i64, &str, &str)> = chunk
+                .iter()
+                .map(|v| {
+                    (
+                        v.device,
+                        v.identifier,
+                        v.ts,
+                        v.value.as_str(),
+                        v.data_type.as_str(),
+                    )
+                })
+                .collect();
+            let json = serde_json::to_string(&rows).map_err(sql_err)?;
+            conn.execute_raw(Statement::from_sql_and_values(backend, sql, [json.into()]))
+                .await
+                .map_err(db_err)?;
         }
         Ok(())
     }

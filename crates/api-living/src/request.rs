@@ -73,23 +73,21 @@ fn param_error(id: &Value, message: impl Into<String>) -> Response {
     fail(id.clone(), PARAMETER, message)
 }
 
-/// Checks the envelope; the `request` object on success.
-fn envelope(id: &Value, map: &mut Map<String, Value>) -> Result<Map<String, Value>, Response> {
+/// Checks the envelope; the `request` object on success, else the 460
+/// message.
+fn envelope(id: &Value, map: &mut Map<String, Value>) -> Result<Map<String, Value>, &'static str> {
     if !matches!(id, Value::Null | Value::String(_) | Value::Number(_)) {
-        return Err(param_error(&Value::Null, "id must be a string or a number"));
+        return Err("id must be a string or a number");
     }
     let request = match map.remove("request") {
-        None | Some(Value::Null) => return Err(param_error(id, "request is required")),
+        None | Some(Value::Null) => return Err("request is required"),
         Some(Value::Object(r)) => r,
-        Some(_) => return Err(param_error(id, "request must be an object")),
+        Some(_) => return Err("request must be an object"),
     };
     match request.get("apiVer") {
-        None | Some(Value::Null) => Err(param_error(id, "request.apiVer is required")),
+        None | Some(Value::Null) => Err("request.apiVer is required"),
         Some(Value::String(v)) if is_version(v.trim()) => Ok(request),
-        Some(_) => Err(param_error(
-            id,
-            "request.apiVer must be a version such as 1.0.2",
-        )),
+        Some(_) => Err("request.apiVer must be a version such as 1.0.2"),
     }
 }
 
@@ -120,7 +118,13 @@ impl<P: DeserializeOwned + Send> FromRequest<AppState> for Call<P> {
             }
         };
         let id = map.remove("id").unwrap_or(Value::Null);
-        let request = envelope(&id, &mut map)?;
+        let request = match envelope(&id, &mut map) {
+            Ok(r) => r,
+            Err(message) if message.starts_with("id ") => {
+                return Err(param_error(&Value::Null, message));
+            }
+            Err(message) => return Err(param_error(&id, message)),
+        };
         let token = match request.get("iotToken") {
             Some(Value::String(t)) if !t.trim().is_empty() && t.len() <= TOKEN_MAX => t.trim(),
             Some(Value::String(_)) | None | Some(Value::Null) => {

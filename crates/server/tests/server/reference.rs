@@ -107,6 +107,26 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/device/v1/{access_token}/attributes"),
     ("post", "/device/v1/{access_token}/event/report"),
     ("post", "/device/v1/certificate"),
+    ("post", "/device/v1/{access_token}/provision"),
+    // Seed 002, at its own paths.
+    ("post", "/uc/listBindingByAccount"),
+    ("post", "/uc/listBindingByDev"),
+    ("post", "/uc/sortDevices"),
+    ("post", "/uc/generateShareQrCode"),
+    ("post", "/uc/scanBindByShareQrCode"),
+    ("post", "/uc/shareDevicesAndScenes"),
+    ("post", "/uc/getShareNoticeList"),
+    ("post", "/uc/cancelShare"),
+    ("post", "/uc/confirmShare"),
+    ("post", "/uc/setDeviceNickName"),
+    ("post", "/uc/unbindAccountAndDev"),
+    ("post", "/uc/getByAccountAndDev"),
+    ("post", "/uc/unbindByManager"),
+    ("post", "/uc/clearShareNoticeList"),
+    ("post", "/uc/bindPushChannel"),
+    ("post", "/uc/unbindPushChannel"),
+    ("post", "/uc/unbindAccountAndScene"),
+    ("post", "/subdevices/list"),
 ];
 
 /// Whether a reply is some dialect's "no such route".

@@ -108,6 +108,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/device/v1/{access_token}/event/report"),
     ("post", "/device/v1/certificate"),
     ("post", "/device/v1/{access_token}/provision"),
+    ("post", "/api/v1/device/{device_id}/sub_devices"),
     // Seed 002, at its own paths.
     ("post", "/uc/listBindingByAccount"),
     ("post", "/uc/listBindingByDev"),

@@ -1,7 +1,8 @@
 //! Seed 002: the Alibaba Cloud IoT Living Platform user service. Every
 //! call is a `POST` of `{id, version, request: {iotToken, apiVer}, params}`
 //! answered with `{code, data, message, id}` (HTTP 200, the outcome in
-//! `code`). Mounted at the seed's own paths: `/uc/...`, `/subdevices/list`.
+//! `code`). Mounted at the seed's own paths: `/uc/...`, `/subdevices/list`,
+//! and the scene extension at `/scene/...`.
 //! Codes and choices are in docs/api/002-living.md.
 
 pub mod dto;
@@ -15,7 +16,7 @@ use thingstead_http::{AppState, BODY_LIMIT};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use handlers::{bindings, push, sharing};
+use handlers::{bindings, push, scenes, sharing};
 
 /// The `/uc/...` routes, relative to `/uc`.
 pub fn uc_router() -> OpenApiRouter<AppState> {
@@ -43,6 +44,16 @@ pub fn uc_router() -> OpenApiRouter<AppState> {
 /// The `/subdevices/...` routes, relative to `/subdevices`.
 pub fn subdevices_router() -> OpenApiRouter<AppState> {
     finish(OpenApiRouter::new().routes(routes!(bindings::list_sub_devices)))
+}
+
+/// The scene extension's routes, relative to `/scene`.
+pub fn scene_router() -> OpenApiRouter<AppState> {
+    let routes = OpenApiRouter::new()
+        .routes(routes!(scenes::create))
+        .routes(routes!(scenes::list))
+        .routes(routes!(scenes::delete))
+        .routes(routes!(scenes::fire));
+    finish(routes)
 }
 
 /// This dialect's 404 (with the request's `id` echoed), 405, panic answer

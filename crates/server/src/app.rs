@@ -38,6 +38,7 @@ pub fn api() -> (Router<AppState>, OpenApi) {
         .nest("/device/v1", thingstead_api_device::router())
         .nest("/uc", thingstead_api_living::uc_router())
         .nest("/subdevices", thingstead_api_living::subdevices_router())
+        .nest("/scene", thingstead_api_living::scene_router())
         .split_for_parts()
 }
 

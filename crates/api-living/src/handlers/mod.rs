@@ -3,6 +3,7 @@
 
 pub mod bindings;
 pub mod push;
+pub mod scenes;
 pub mod sharing;
 
 /// The tag of this dialect in the OpenAPI document.

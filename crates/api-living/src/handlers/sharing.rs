@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use thingstead_core::living::LivingError;
+use thingstead_core::living::{LivingError, scene_id};
 use thingstead_http::AppState;
 
 use crate::dto::*;
@@ -10,10 +10,6 @@ use crate::envelope::{Answer, Plain};
 use crate::request::Call;
 
 type Result<T> = std::result::Result<T, LivingError>;
-
-fn no_scene(field: &'static str) -> LivingError {
-    LivingError::invalid(field, format!("{field} names no scene of yours"))
-}
 
 /// POST /uc/generateShareQrCode — a single-use key (30 minutes) sharing devices the caller owns.
 #[utoipa::path(post, path = "/generateShareQrCode", tag = super::TAG,
@@ -35,13 +31,7 @@ pub async fn generate_share_qr_code(
         let (iots, scenes) = params.iot_ids();
         let scenes = scenes
             .iter()
-            .map(|s| {
-                s.trim()
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|i| *i > 0)
-                    .ok_or_else(|| no_scene("sceneIdList"))
-            })
+            .map(|s| scene_id("sceneIdList", s))
             .collect::<Result<Vec<_>>>()?;
         let qr_key = s
             .living
@@ -170,10 +160,13 @@ pub async fn clear_share_notice_list(State(s): State<AppState>, call: Call<NoPar
     request_body = Envelope<SceneParams>, responses((status = 200, body = Plain)))]
 #[tracing::instrument(skip_all)]
 pub async fn unbind_account_and_scene(
-    State(_s): State<AppState>,
+    State(s): State<AppState>,
     call: Call<SceneParams>,
 ) -> Response {
-    let result =
-        required("sceneId", call.params.scene_id.as_ref()).and_then(|_| Err(no_scene("sceneId")));
+    let result = async {
+        let id = required("sceneId", call.params.scene_id.as_ref())?;
+        s.living.unbind_scene(&call.caller.user, id.as_str()).await
+    }
+    .await;
     call.done(result)
 }

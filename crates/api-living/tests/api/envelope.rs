@@ -214,6 +214,13 @@ pub async fn params_of_the_wrong_type_name_the_field(app: TestApp) {
         ("/subdevices/list", json!({}), "iotId"),
         ("/uc/unbindAccountAndScene", json!({}), "sceneId"),
         (
+            "/uc/unbindAccountAndScene",
+            json!({"sceneId": "x"}),
+            "sceneId",
+        ),
+        ("/scene/fire", json!({}), "sceneId"),
+        ("/scene/create", json!({"actions": []}), "name"),
+        (
             "/uc/getShareNoticeList",
             json!({"pageSize": -1}),
             "pageSize",

@@ -8,6 +8,7 @@ mod envelope;
 mod mqtt;
 mod onboarding;
 mod push;
+mod scenes;
 mod sharing;
 mod story;
 
@@ -15,6 +16,7 @@ use bindings::*;
 use envelope::*;
 use onboarding::*;
 use push::*;
+use scenes::*;
 use sharing::*;
 use story::*;
 
@@ -47,6 +49,7 @@ on_both_backends!(
     provisioning_over_mqtt,
     push_channels_move_and_end_with_the_session,
     sub_devices_of_a_gateway,
+    scenes_are_created_fired_shared_and_left,
 );
 
 /// A signed-in app user.

@@ -6,7 +6,8 @@ use rumqttc::{Event, Incoming, QoS};
 
 use super::*;
 
-async fn next_json(events: &mut rumqttc::EventLoop, topic: &str) -> Value {
+/// The next JSON message on `topic` (a prefix).
+pub async fn next_json(events: &mut rumqttc::EventLoop, topic: &str) -> Value {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         let event = tokio::time::timeout_at(deadline, events.poll())
@@ -14,9 +15,40 @@ async fn next_json(events: &mut rumqttc::EventLoop, topic: &str) -> Value {
             .expect("the answer arrives in time")
             .expect("the connection stays up");
         if let Event::Incoming(Incoming::Publish(m)) = event
-            && m.topic == topic
+            && m.topic.starts_with(topic)
         {
             return serde_json::from_slice(&m.payload).unwrap();
+        }
+    }
+}
+
+/// Connects the device over MQTT 3.1.1.
+pub fn connect(app: &TestApp, dev: &Dev) -> (rumqttc::AsyncClient, rumqttc::EventLoop) {
+    let mut o = rumqttc::MqttOptions::new(
+        format!("dev-{}", dev.id),
+        app.mqtt_addr.ip().to_string(),
+        app.mqtt_addr.port(),
+    );
+    o.set_credentials(dev.access_token.clone(), dev.project_key.clone());
+    o.set_keep_alive(Duration::from_secs(30));
+    rumqttc::AsyncClient::new(o, 16)
+}
+
+/// Polls until the SUBACK of one subscription.
+pub async fn subscribed(
+    client: &rumqttc::AsyncClient,
+    events: &mut rumqttc::EventLoop,
+    filter: &str,
+) {
+    client.subscribe(filter, QoS::AtLeastOnce).await.unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let event = tokio::time::timeout_at(deadline, events.poll())
+            .await
+            .expect("SUBACK in time")
+            .expect("the connection stays up");
+        if let Event::Incoming(Incoming::SubAck(_)) = event {
+            return;
         }
     }
 }
@@ -24,14 +56,7 @@ async fn next_json(events: &mut rumqttc::EventLoop, topic: &str) -> Value {
 pub async fn provisioning_over_mqtt(app: TestApp) {
     let a = user(&app, "13960000001").await;
     let dev = device(&app, "mq-1", None).await;
-    let mut o = rumqttc::MqttOptions::new(
-        format!("prov-{}", dev.id),
-        app.mqtt_addr.ip().to_string(),
-        app.mqtt_addr.port(),
-    );
-    o.set_credentials(dev.access_token.clone(), dev.project_key.clone());
-    o.set_keep_alive(Duration::from_secs(30));
-    let (client, mut events) = rumqttc::AsyncClient::new(o, 16);
+    let (client, mut events) = connect(&app, &dev);
     client
         .subscribe("provision/response", QoS::AtLeastOnce)
         .await

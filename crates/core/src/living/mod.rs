@@ -18,6 +18,7 @@ mod errors;
 pub mod model;
 mod provision;
 mod push;
+mod scenes;
 mod sharing;
 pub mod values;
 
@@ -29,6 +30,7 @@ pub use bindings::{AccountFilter, Move};
 pub use errors::{LivingError, ProvisionError};
 pub use model::*;
 pub use provision::redeem_provision_code;
+pub use scenes::{Fired, MAX_ACTIONS, SceneAction, SceneView, scene_id};
 pub use sharing::NoticeItem;
 pub use values::{Page, Paged};
 
@@ -36,6 +38,7 @@ use crate::Time;
 use crate::model::{ProjectId, SessionId, UserId};
 use crate::project::devices::{Device, DeviceId, DeviceType};
 use crate::store::{Store, StoreResult};
+use crate::telemetry::Telemetry;
 
 /// How long a share QR key lives.
 pub const SHARE_KEY_MINUTES: i64 = 30;
@@ -106,8 +109,8 @@ pub trait LivingStore: Send + Sync {
         now: Time,
     ) -> StoreResult<Option<ShareKey>>;
     /// Spends the key (a conditional update: one caller wins) and binds
-    /// `user` as a member of each of its devices that its owner still owns,
-    /// in one transaction. `None`: the key is unknown, used or expired.
+    /// `user` as a member of each of its devices and scenes that its owner
+    /// still owns, in one transaction. `None`: the key is unknown, used or expired.
     async fn redeem_share_key(
         &self,
         project: ProjectId,
@@ -185,6 +188,27 @@ pub trait LivingStore: Send + Sync {
         devices: &[DeviceId],
     ) -> StoreResult<bool>;
 
+    /// Stores a scene with its creator as owner, in one transaction.
+    async fn insert_scene(
+        &self,
+        project: ProjectId,
+        owner: UserId,
+        name: &str,
+        actions: &[SceneAction],
+        at: Time,
+    ) -> StoreResult<SceneId>;
+    /// The user's scenes, oldest first.
+    async fn user_scenes(&self, project: ProjectId, user: UserId) -> StoreResult<Vec<SceneView>>;
+    /// Deletes the scene with its members. False when there is none.
+    async fn delete_scene(&self, project: ProjectId, scene: SceneId) -> StoreResult<bool>;
+    /// Removes a member (never the owner) from the scene.
+    async fn leave_scene(
+        &self,
+        project: ProjectId,
+        user: UserId,
+        scene: SceneId,
+    ) -> StoreResult<bool>;
+
     /// Redeems a provisioning code for a device of its project: the code
     /// spent by a conditional update (one caller wins) and the device bound
     /// to the code's user as owner, in one transaction. A device owned by
@@ -206,12 +230,14 @@ pub struct Living {
 
 struct Inner {
     store: Arc<dyn Store>,
+    /// Scenes act on devices through it.
+    telemetry: Telemetry,
 }
 
 impl Living {
-    pub fn new(store: Arc<dyn Store>) -> Self {
+    pub fn new(store: Arc<dyn Store>, telemetry: Telemetry) -> Self {
         Living {
-            inner: Arc::new(Inner { store }),
+            inner: Arc::new(Inner { store, telemetry }),
         }
     }
 

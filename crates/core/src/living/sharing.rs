@@ -259,16 +259,4 @@ impl Living {
             .await?;
         Ok(())
     }
-
-    /// Scenes are shared by their owner only.
-    async fn check_scene_owner(&self, _caller: &User, scenes: &[SceneId]) -> Result<()> {
-        if scenes.is_empty() {
-            Ok(())
-        } else {
-            Err(LivingError::invalid(
-                "sceneIdList",
-                "sceneIdList names no scene of yours",
-            ))
-        }
-    }
 }

@@ -128,6 +128,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/uc/unbindPushChannel"),
     ("post", "/uc/unbindAccountAndScene"),
     ("post", "/subdevices/list"),
+    ("post", "/scene/create"),
+    ("post", "/scene/list"),
+    ("post", "/scene/delete"),
+    ("post", "/scene/fire"),
 ];
 
 /// Whether a reply is some dialect's "no such route".

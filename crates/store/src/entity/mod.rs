@@ -28,6 +28,8 @@ pub mod project;
 pub mod project_token;
 pub mod provision_code;
 pub mod push_channel;
+pub mod scene;
+pub mod scene_member;
 pub mod session;
 pub mod share_key;
 pub mod share_notice;

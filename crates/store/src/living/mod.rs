@@ -2,6 +2,7 @@
 
 mod bindings;
 mod grants;
+mod scenes;
 mod sharing;
 
 use async_trait::async_trait;
@@ -178,6 +179,35 @@ impl LivingStore for Db {
         }
         self.living_attach_sub_devices(project, gateway, devices)
             .await
+    }
+
+    async fn insert_scene(
+        &self,
+        project: ProjectId,
+        owner: UserId,
+        name: &str,
+        actions: &[SceneAction],
+        at: Time,
+    ) -> StoreResult<SceneId> {
+        self.living_insert_scene(project, owner, name, actions, at)
+            .await
+    }
+
+    async fn user_scenes(&self, project: ProjectId, user: UserId) -> StoreResult<Vec<SceneView>> {
+        self.living_user_scenes(project, user).await
+    }
+
+    async fn delete_scene(&self, project: ProjectId, scene: SceneId) -> StoreResult<bool> {
+        self.living_delete_scene(project, scene).await
+    }
+
+    async fn leave_scene(
+        &self,
+        project: ProjectId,
+        user: UserId,
+        scene: SceneId,
+    ) -> StoreResult<bool> {
+        self.living_leave_scene(project, user, scene).await
     }
 
     async fn redeem_provision_code(

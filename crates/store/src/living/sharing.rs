@@ -16,6 +16,7 @@ use thingstead_core::model::{ProjectId, UserId};
 use thingstead_core::store::StoreResult;
 
 use super::bindings::{devices_with_types, join_as_member, users_by_id};
+use super::scenes::join_scene;
 use crate::convert::{ms, time};
 use crate::entity::{share_key, share_notice};
 use crate::{Db, db_err};
@@ -141,6 +142,9 @@ impl Db {
         let found = key(row)?;
         for d in &found.devices {
             join_as_member(&txn, project, found.owner_id, user, *d, now).await?;
+        }
+        for s in &found.scenes {
+            join_scene(&txn, project, found.owner_id, user, *s, now).await?;
         }
         txn.commit().await.map_err(db_err)?;
         Ok(Some(found))

@@ -1,5 +1,6 @@
 //! Seed 002: share QR keys (digests only), share notices, push channels
-//! (ended with their session) and gateways' sub-devices.
+//! (ended with their session), gateways' sub-devices, and scenes with the
+//! users bound to them.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -95,12 +96,48 @@ async fn create_push_and_gateways(manager: &SchemaManager<'_>) -> Result<(), DbE
         .await
 }
 
+async fn create_scenes(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    manager
+        .create_table(
+            Table::create()
+                .table("scenes")
+                .if_not_exists()
+                .col(big_pk_auto("id"))
+                .col(big_integer("project_id"))
+                .col(string("name"))
+                // JSON array of actions.
+                .col(text("actions"))
+                .col(big_integer("created_at"))
+                .foreign_key(&mut belongs_to("scenes", "project_id", "projects"))
+                .take(),
+        )
+        .await?;
+    manager
+        .create_table(
+            Table::create()
+                .table("scene_members")
+                .if_not_exists()
+                .col(big_pk_auto("id"))
+                .col(big_integer("project_id"))
+                .col(big_integer("scene_id"))
+                .col(big_integer("user_id"))
+                .col(boolean("owned"))
+                .col(big_integer("created_at"))
+                .foreign_key(&mut belongs_to("scene_members", "project_id", "projects"))
+                .foreign_key(&mut belongs_to("scene_members", "scene_id", "scenes"))
+                .foreign_key(&mut belongs_to("scene_members", "user_id", "users"))
+                .take(),
+        )
+        .await
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         create_share_keys(manager).await?;
         create_notices(manager).await?;
         create_push_and_gateways(manager).await?;
+        create_scenes(manager).await?;
         create_indexes(
             manager,
             vec![
@@ -146,6 +183,18 @@ impl MigrationTrait for Migration {
                     "gateway_links",
                     &["device_id"],
                     true,
+                ),
+                index(
+                    "idx_scene_members_scene_id_user_id",
+                    "scene_members",
+                    &["scene_id", "user_id"],
+                    true,
+                ),
+                index(
+                    "idx_scene_members_user_id",
+                    "scene_members",
+                    &["user_id"],
+                    false,
                 ),
                 index(
                     "idx_gateway_links_gateway_id",

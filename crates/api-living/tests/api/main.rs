@@ -43,6 +43,7 @@ on_both_backends!(
     owner_unbinding_ends_pending_notices,
     notice_lists_page_and_clear,
     share_to_email_and_bad_addresses,
+    share_notices_are_throttled_per_sender,
     provisioning_over_http_binds_the_owner,
     wrong_expired_and_used_codes_bind_nothing,
     two_devices_with_one_code_one_wins,

@@ -481,3 +481,25 @@ pub async fn share_to_email_and_bad_addresses(app: TestApp) {
     assert!(m.contains("iotIdList"), "{m}");
     assert_eq!(notices(&app, &a).await.len(), 1);
 }
+
+pub async fn share_notices_are_throttled_per_sender(app: TestApp) {
+    let a = user(&app, "13930000081").await;
+    let dev = owned_device(&app, &a, "th-1").await;
+    for i in 0..60 {
+        share(&app, &a, &dev.id, &format!("1393100{i:04}")).await;
+    }
+    let m = refused(
+        &app,
+        "/uc/shareDevicesAndScenes",
+        &a.token,
+        json!({"iotIdList": [dev.id], "accountAttr": "13932000000", "accountAttrType": "MOBILE"}),
+        429,
+    )
+    .await;
+    assert_eq!(m, "too many requests.");
+    assert_eq!(notices(&app, &a).await.len(), 60);
+    // An hour later the sender may share again.
+    app.execute_sql("UPDATE share_notices SET created_at = created_at - 3600001")
+        .await;
+    share(&app, &a, &dev.id, "13932000000").await;
+}

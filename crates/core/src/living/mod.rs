@@ -46,6 +46,8 @@ pub const SHARE_KEY_MINUTES: i64 = 30;
 pub const NOTICE_DAYS: i64 = 7;
 /// Most devices (and scenes) in one share.
 pub const MAX_SHARE: usize = 20;
+/// Most share notices one user sends in an hour.
+pub const NOTICES_PER_HOUR: u64 = 60;
 
 /// What the living domain needs from the database. Every call is scoped to
 /// a project.
@@ -121,6 +123,13 @@ pub trait LivingStore: Send + Sync {
 
     /// Stores share notices.
     async fn insert_notices(&self, notices: &[NewNotice]) -> StoreResult<()>;
+    /// How many notices `initiator` has sent since `since`.
+    async fn count_sent_notices(
+        &self,
+        project: ProjectId,
+        initiator: UserId,
+        since: Time,
+    ) -> StoreResult<u64>;
     /// The notices the user sent or receives (at its phone or e-mail) that
     /// the user has not cleared, newest first.
     async fn notices(&self, project: ProjectId, me: &Recipient) -> StoreResult<Vec<NoticeView>>;

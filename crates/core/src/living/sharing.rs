@@ -6,9 +6,10 @@ use chrono::Duration;
 
 use super::values::{Page, Paged, address, iot_ids};
 use super::{
-    Living, LivingError, MAX_SHARE, NOTICE_DAYS, NewNotice, NewShareKey, NoticeId, NoticeView,
-    Recipient, SHARE_KEY_MINUTES, SceneId,
+    Living, LivingError, MAX_SHARE, NOTICE_DAYS, NOTICES_PER_HOUR, NewNotice, NewShareKey,
+    NoticeId, NoticeView, Recipient, SHARE_KEY_MINUTES, SceneId,
 };
+use crate::error::DomainError;
 use crate::model::User;
 use crate::project::devices::DeviceId;
 use crate::{now, secret};
@@ -155,7 +156,8 @@ impl Living {
 
     /// `shareDevicesAndScenes`: a notice per device to the user of a phone
     /// number or e-mail address. An address without an account answers the
-    /// same; the notice waits for that account for 7 days.
+    /// same; the notice waits for that account for 7 days. At most
+    /// [`NOTICES_PER_HOUR`] notices a sender per hour.
     #[tracing::instrument(skip_all, fields(user = caller.id))]
     pub async fn share_to(
         &self,
@@ -180,6 +182,13 @@ impl Living {
         let devices = iot_ids("iotIdList", iots, MAX_SHARE)?;
         self.check_shareable(caller, &devices).await?;
         let now = now();
+        let sent = self
+            .store()
+            .count_sent_notices(caller.project_id, caller.id, now - Duration::hours(1))
+            .await?;
+        if sent + devices.len() as u64 > NOTICES_PER_HOUR {
+            return Err(DomainError::TooManyRequests.into());
+        }
         let notices: Vec<NewNotice> = devices
             .into_iter()
             .map(|device_id| NewNotice {

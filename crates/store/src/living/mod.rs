@@ -98,6 +98,16 @@ impl LivingStore for Db {
         self.living_insert_notices(notices).await
     }
 
+    async fn count_sent_notices(
+        &self,
+        project: ProjectId,
+        initiator: UserId,
+        since: Time,
+    ) -> StoreResult<u64> {
+        self.living_count_sent_notices(project, initiator, since)
+            .await
+    }
+
     async fn notices(&self, project: ProjectId, me: &Recipient) -> StoreResult<Vec<NoticeView>> {
         self.living_notices(project, me).await
     }

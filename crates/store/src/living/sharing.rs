@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use thingstead_core::StoreError;
 use thingstead_core::Time;
 use thingstead_core::living::{
@@ -174,6 +174,21 @@ impl Db {
             .await
             .map_err(db_err)?;
         txn.commit().await.map_err(db_err)
+    }
+
+    pub(crate) async fn living_count_sent_notices(
+        &self,
+        project: ProjectId,
+        initiator: UserId,
+        since: Time,
+    ) -> StoreResult<u64> {
+        share_notice::Entity::find()
+            .filter(share_notice::Column::ProjectId.eq(project))
+            .filter(share_notice::Column::InitiatorId.eq(initiator))
+            .filter(share_notice::Column::CreatedAt.gte(ms(since)))
+            .count(self.reader())
+            .await
+            .map_err(db_err)
     }
 
     pub(crate) async fn living_notices(

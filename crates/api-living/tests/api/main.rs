@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod addresses;
 mod bindings;
 mod envelope;
 mod mqtt;
@@ -12,6 +13,7 @@ mod scenes;
 mod sharing;
 mod story;
 
+use addresses::*;
 use bindings::*;
 use envelope::*;
 use onboarding::*;

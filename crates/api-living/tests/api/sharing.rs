@@ -246,6 +246,21 @@ pub async fn share_notices_wait_for_an_account(app: TestApp) {
     let a = user(&app, "13930000031").await;
     let dev = owned_device(&app, &a, "w-1").await;
     let phone = "13930000039";
+    // An address with an account and one without answer alike.
+    let known = user(&app, "13930000038").await;
+    let params =
+        |to: &str| json!({"iotIdList": [dev.id], "accountAttr": to, "accountAttrType": "MOBILE"});
+    let with = call(
+        &app,
+        "/uc/shareDevicesAndScenes",
+        &a.token,
+        params(&known.phone),
+    )
+    .await;
+    let without = call(&app, "/uc/shareDevicesAndScenes", &a.token, params(phone)).await;
+    assert_eq!(with.body, without.body);
+    assert_eq!(with.body["code"], 200);
+    ok(&app, "/uc/clearShareNoticeList", &a.token, json!({})).await;
     share(&app, &a, &dev.id, phone).await;
     let sent = notices(&app, &a).await;
     assert_eq!(sent.len(), 1);

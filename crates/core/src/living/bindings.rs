@@ -1,7 +1,7 @@
 //! A user's devices: lists, order, nicknames, leaving, and the owner
 //! removing members.
 
-use super::values::{Page, Paged, iot_id, iot_ids, nickname};
+use super::values::{NickName, Page, Paged, iot_id, iot_ids};
 use super::{BoundDevice, Living, LivingError, MAX_SHARE};
 use crate::model::User;
 use crate::project::devices::{Device, DeviceId, DeviceType};
@@ -149,10 +149,10 @@ impl Living {
     /// `setDeviceNickName`: the caller's own name for a device it is bound to.
     pub async fn set_nickname(&self, caller: &User, iot: &str, name: &str) -> Result<()> {
         let device = iot_id(iot)?;
-        let name = nickname(name)?;
+        let name = NickName::parse(name)?;
         if self
             .store()
-            .set_nickname(caller.project_id, caller.id, device, &name)
+            .set_nickname(caller.project_id, caller.id, device, name.as_str())
             .await?
         {
             Ok(())

@@ -1,6 +1,6 @@
 //! Push channels: the app installations a user's alarms are pushed to.
 
-use super::values::{push_device_id, push_device_type};
+use super::values::{PushId, PushKind};
 use super::{Living, LivingError, PushChannel};
 use crate::model::{Session, User};
 use crate::now;
@@ -18,10 +18,17 @@ impl Living {
         device_id: &str,
         device_type: &str,
     ) -> Result<()> {
-        let id = push_device_id(device_id)?;
-        let kind = push_device_type(device_type)?;
+        let id = PushId::parse(device_id)?;
+        let kind = PushKind::parse(device_type)?;
         self.store()
-            .bind_push_channel(caller.project_id, caller.id, session.id, &id, kind, now())
+            .bind_push_channel(
+                caller.project_id,
+                caller.id,
+                session.id,
+                id.as_str(),
+                kind.as_str(),
+                now(),
+            )
             .await?;
         Ok(())
     }
@@ -30,9 +37,9 @@ impl Living {
     /// An id the caller has not bound answers the same.
     #[tracing::instrument(skip_all, fields(user = caller.id))]
     pub async fn unbind_push(&self, caller: &User, device_id: &str) -> Result<()> {
-        let id = push_device_id(device_id)?;
+        let id = PushId::parse(device_id)?;
         self.store()
-            .unbind_push_channel(caller.project_id, caller.id, &id)
+            .unbind_push_channel(caller.project_id, caller.id, id.as_str())
             .await?;
         Ok(())
     }

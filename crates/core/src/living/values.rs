@@ -115,42 +115,78 @@ pub fn iot_ids(
     Ok(out)
 }
 
-/// A nickname: at most 64 characters, no control characters; empty clears it.
-pub fn nickname(raw: &str) -> Result<String, DomainError> {
-    let s = raw.trim();
-    if s.chars().count() > NICKNAME_MAX || s.chars().any(char::is_control) {
-        return Err(DomainError::invalid(
-            "nickName",
-            format!("nickName must be at most {NICKNAME_MAX} characters"),
-        ));
+/// A user's name for a device: at most 64 characters, no control
+/// characters; empty clears it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NickName(String);
+
+impl NickName {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let s = raw.trim();
+        if s.chars().count() > NICKNAME_MAX || s.chars().any(char::is_control) {
+            return Err(DomainError::invalid(
+                "nickName",
+                format!("nickName must be at most {NICKNAME_MAX} characters"),
+            ));
+        }
+        Ok(NickName(s.to_owned()))
     }
-    Ok(s.to_owned())
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
-/// A push channel's `deviceId`.
-pub fn push_device_id(raw: &str) -> Result<String, DomainError> {
-    let s = raw.trim();
-    if s.is_empty() {
-        return Err(DomainError::required("deviceId"));
+/// A push channel's `deviceId`: 1 to 256 characters without spaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushId(String);
+
+impl PushId {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(DomainError::required("deviceId"));
+        }
+        if s.len() > PUSH_ID_MAX || s.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(DomainError::invalid(
+                "deviceId",
+                format!("deviceId must be at most {PUSH_ID_MAX} characters without spaces"),
+            ));
+        }
+        Ok(PushId(s.to_owned()))
     }
-    if s.len() > PUSH_ID_MAX || s.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(DomainError::invalid(
-            "deviceId",
-            format!("deviceId must be at most {PUSH_ID_MAX} characters without spaces"),
-        ));
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
-    Ok(s.to_owned())
 }
 
-/// A push channel's `deviceType`: `iOS` or `ANDROID` (any case), as stored.
-pub fn push_device_type(raw: &str) -> Result<&'static str, DomainError> {
-    match raw.trim().to_ascii_uppercase().as_str() {
-        "IOS" => Ok("iOS"),
-        "ANDROID" => Ok("ANDROID"),
-        _ => Err(DomainError::invalid(
-            "deviceType",
-            "deviceType must be iOS or ANDROID",
-        )),
+/// A push channel's `deviceType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PushKind {
+    Ios,
+    Android,
+}
+
+impl PushKind {
+    /// `iOS` or `ANDROID`, in any case.
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        match raw.trim().to_ascii_uppercase().as_str() {
+            "IOS" => Ok(PushKind::Ios),
+            "ANDROID" => Ok(PushKind::Android),
+            _ => Err(DomainError::invalid(
+                "deviceType",
+                "deviceType must be iOS or ANDROID",
+            )),
+        }
+    }
+
+    /// As stored and shown: `iOS` or `ANDROID`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PushKind::Ios => "iOS",
+            PushKind::Android => "ANDROID",
+        }
     }
 }
 
@@ -195,8 +231,20 @@ mod tests {
 
     #[test]
     fn push_types() {
-        assert_eq!(push_device_type("ios").ok(), Some("iOS"));
-        assert_eq!(push_device_type("Android").ok(), Some("ANDROID"));
-        assert!(push_device_type("web").is_err());
+        assert_eq!(PushKind::parse("ios").ok(), Some(PushKind::Ios));
+        assert_eq!(
+            PushKind::parse("Android").ok().map(PushKind::as_str),
+            Some("ANDROID")
+        );
+        assert!(PushKind::parse("web").is_err());
+        assert!(PushId::parse(" ").is_err());
+        assert!(PushId::parse("a b").is_err());
+        assert_eq!(
+            NickName::parse(" Hall ")
+                .ok()
+                .map(|n| n.as_str().to_owned()),
+            Some("Hall".into())
+        );
+        assert!(NickName::parse(&"x".repeat(65)).is_err());
     }
 }

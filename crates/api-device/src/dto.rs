@@ -160,6 +160,32 @@ impl From<Certificate> for CertificateAnswer {
     }
 }
 
+/// `POST /device/v1/<AccessToken>/provision`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ProvisionBody {
+    /// The provisioning code the device's user got from
+    /// `/user/customer/user/provision`.
+    pub code: Option<LooseString>,
+}
+
+/// The device of a provisioning answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProvisionedDevice {
+    pub id: String,
+    pub name: String,
+}
+
+/// `{"result": 1, "device": {id, name}, "customer_id"}`: the device now
+/// belongs to that customer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProvisionAnswer {
+    /// Always `1`.
+    pub result: u8,
+    pub device: ProvisionedDevice,
+    /// The user the device is bound to as owner.
+    pub customer_id: String,
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::json;
 use thingstead_core::DomainError;
+use thingstead_core::living::ProvisionError;
 use thingstead_core::telemetry::ReportError;
 use thingstead_http::{Dialect, Refusal};
 use utoipa::ToSchema;
@@ -77,6 +78,20 @@ impl From<DomainError> for ApiError {
             E::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         };
         ApiError::new(status, msg)
+    }
+}
+
+impl From<ProvisionError> for ApiError {
+    fn from(e: ProvisionError) -> Self {
+        let status = match e {
+            ProvisionError::Missing
+            | ProvisionError::Wrong
+            | ProvisionError::Expired
+            | ProvisionError::Used => StatusCode::BAD_REQUEST,
+            ProvisionError::Owned => StatusCode::CONFLICT,
+            ProvisionError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        };
+        ApiError::new(status, e.to_string())
     }
 }
 

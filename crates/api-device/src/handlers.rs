@@ -8,7 +8,7 @@ use thingstead_http::{AppState, DialectJson, DialectQuery};
 use crate::auth::{DeviceAuth, ProjectKey};
 use crate::dto::{
     AttributesAnswer, AttributesBody, CertificateAnswer, CertificateBody, EventAnswer, EventBody,
-    KeysQuery, present,
+    KeysQuery, ProvisionAnswer, ProvisionBody, ProvisionedDevice, present,
 };
 use crate::envelope::{Done, Failure, Json, Query, Result, done};
 
@@ -103,4 +103,34 @@ pub async fn certificate(
         )
         .await?;
     Ok(axum::Json(CertificateAnswer::from(cert)).into_response())
+}
+
+/// POST /device/v1/{access_token}/provision — the device presents its user's provisioning code and becomes that user's.
+#[utoipa::path(post, path = "/{access_token}/provision", tag = "device http",
+    params(("access_token" = String, Path, description = "the device certificate's AccessToken"),
+        ("Project-Key" = String, Header, description = "the project key")),
+    request_body = ProvisionBody,
+    responses((status = 200, body = ProvisionAnswer),
+        (status = 400, description = "code missing, wrong, expired or already used", body = Failure),
+        (status = 401, description = "wrong or missing access token or Project-Key", body = Failure),
+        (status = 409, description = "the device already has another owner", body = Failure)))]
+#[tracing::instrument(skip_all)]
+pub async fn provision(
+    State(s): State<AppState>,
+    DeviceAuth(device): DeviceAuth,
+    DialectJson(body, _): Json<ProvisionBody>,
+) -> Result<Response> {
+    let code = body
+        .code
+        .ok_or(thingstead_core::DomainError::required("code"))?;
+    let user = s.telemetry.provision(&device, code.as_str()).await?;
+    Ok(axum::Json(ProvisionAnswer {
+        result: 1,
+        device: ProvisionedDevice {
+            id: device.device.to_string(),
+            name: device.name.clone(),
+        },
+        customer_id: user.to_string(),
+    })
+    .into_response())
 }

@@ -1,7 +1,9 @@
 //! The HTTP device API, under `/device/v1`: devices report attributes and
 //! events and read their attributes with their certificate
 //! (`/device/v1/<AccessToken>/…` and the `Project-Key` header), and devices
-//! of a type register themselves with `POST /device/v1/certificate`.
+//! of a type register themselves with `POST /device/v1/certificate`, and
+//! a device presents its user's provisioning code with
+//! `POST /device/v1/<AccessToken>/provision`.
 //! Answers are `{"result": 1, …}` or `{"result": 0, "message"}` with an
 //! HTTP status; see docs/api/device-http.md.
 
@@ -23,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             handlers::read_attributes
         ))
         .routes(routes!(handlers::report_event))
-        .routes(routes!(handlers::certificate));
+        .routes(routes!(handlers::certificate))
+        .routes(routes!(handlers::provision));
     thingstead_http::finish::<envelope::Device>(routes)
 }

@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(handlers::data::routes())
         .merge(handlers::control::routes())
         .merge(handlers::customers::routes())
-        .merge(handlers::bindings::routes());
+        .merge(handlers::bindings::routes())
+        .merge(handlers::gateways::routes());
     thingstead_http::finish::<envelope::Project>(routes)
 }

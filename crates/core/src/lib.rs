@@ -8,6 +8,7 @@
 pub mod bootstrap;
 pub mod error;
 pub mod identity;
+pub mod living;
 pub mod model;
 pub mod notify;
 pub mod password;
@@ -21,6 +22,7 @@ pub mod values;
 
 pub use error::{DomainError, StoreError};
 pub use identity::Identity;
+pub use living::Living;
 pub use policy::Policy;
 pub use project::Projects;
 pub use telemetry::Telemetry;

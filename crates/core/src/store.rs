@@ -155,6 +155,7 @@ pub trait Store:
     + crate::project::access::AccessStore
     + crate::project::devices::DeviceStore
     + crate::project::customers::CustomerStore
+    + crate::living::LivingStore
 {
     /// Answers when the database answers.
     async fn ping(&self) -> StoreResult<()>;

@@ -27,6 +27,8 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub struct AppState {
     pub identity: Identity,
     pub projects: thingstead_core::Projects,
+    /// Bindings, sharing and push channels (seed 002).
+    pub living: thingstead_core::Living,
     /// Device data and control.
     pub telemetry: thingstead_core::Telemetry,
     pub uploads: Uploads,

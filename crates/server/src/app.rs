@@ -36,6 +36,9 @@ pub fn api() -> (Router<AppState>, OpenApi) {
         .nest("/v1", thingstead_api_lock::router())
         .nest("/api/v1", thingstead_api_project::router())
         .nest("/device/v1", thingstead_api_device::router())
+        .nest("/uc", thingstead_api_living::uc_router())
+        .nest("/subdevices", thingstead_api_living::subdevices_router())
+        .nest("/scene", thingstead_api_living::scene_router())
         .split_for_parts()
 }
 

@@ -201,6 +201,7 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
     let bus = thingstead_devices::LocalBus::new();
     let telemetry =
         thingstead_core::Telemetry::new(store.clone(), Arc::new(db.clone()), Arc::new(bus.clone()));
+    let living = thingstead_core::Living::new(store.clone(), telemetry.clone());
     let uploads = Uploads::new(store, files, policy);
     let gateway = Gateway::new(telemetry.clone(), bus, gateway_config);
     gateway.serve_mqtt(mqtt_listener);
@@ -209,6 +210,7 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
     let state = AppState {
         identity,
         projects,
+        living,
         telemetry,
         uploads,
         public_url: public_url.as_str().into(),

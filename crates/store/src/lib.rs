@@ -17,6 +17,7 @@ mod devices;
 mod entity;
 mod files;
 mod grants;
+mod living;
 mod migration;
 mod projects;
 mod sessions;

@@ -260,3 +260,63 @@ pub async fn certificate_bodies_are_checked(app: TestApp) {
     assert!(refused(&r, 400).contains("not valid JSON"));
     assert_eq!(devices(&app, &token).await["total"], 0);
 }
+
+pub async fn provisioning_binds_the_device_to_the_codes_user(app: TestApp) {
+    let key = project_key(&app);
+    let device = issued(&certificate(&app, &key, json!({"device_key": "PV:01"})).await);
+    let token = device["access_token"].as_str().unwrap().to_owned();
+    app.register_consumer("13980000001", "pv-user", "secret-pass-1")
+        .await;
+    let session = app.login_consumer("13980000001", "secret-pass-1").await;
+    let r = app
+        .post(
+            "/user/customer/user/provision",
+            json!({"provisionType": 1}),
+            &[("token", &session)],
+        )
+        .await;
+    let good = r.body["data"].as_str().unwrap().to_owned();
+    let path = format!("/{token}/provision");
+    // Wrong code, no code, wrong key: nothing bound.
+    let r = device_post(&app, &path, &key, json!({"code": "nope"})).await;
+    assert_eq!(refused(&r, 400), "the provisioning code is wrong");
+    let r = device_post(&app, &path, &key, json!({})).await;
+    assert_eq!(refused(&r, 400), "code is required");
+    let r = device_post(&app, &path, "wrong-key", json!({"code": good})).await;
+    assert_eq!(refused(&r, 401), "access token or project key is wrong");
+    // The right one binds; the code dies.
+    let r = device_post(&app, &path, &key, json!({"code": good})).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["result"], 1);
+    assert_eq!(r.body["device"]["id"], device["id"]);
+    assert_eq!(r.body["device"]["name"], "PV:01");
+    assert!(
+        r.body["customer_id"]
+            .as_str()
+            .unwrap()
+            .parse::<i64>()
+            .is_ok()
+    );
+    let r = device_post(&app, &path, &key, json!({"code": good})).await;
+    assert_eq!(
+        refused(&r, 400),
+        "the provisioning code has already been used"
+    );
+    // The project API shows the binding.
+    let project = app.project_token().await;
+    let r = app
+        .get_auth(
+            &format!(
+                "/api/v1/device/{}/customers",
+                device["id"].as_str().unwrap()
+            ),
+            &project,
+        )
+        .await;
+    assert_eq!(
+        r.body["info"]["items"].as_array().unwrap().len(),
+        1,
+        "{:?}",
+        r.body
+    );
+}

@@ -27,6 +27,7 @@ on_both_backends!(
     certificates_give_new_devices_to_a_customer,
     certificates_need_the_project_key,
     certificate_bodies_are_checked,
+    provisioning_binds_the_device_to_the_codes_user,
 );
 
 /// A device and its certificate.

@@ -6,3 +6,4 @@ pub mod control;
 pub mod customers;
 pub mod data;
 pub mod devices;
+pub mod gateways;

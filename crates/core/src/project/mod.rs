@@ -6,6 +6,9 @@
 pub mod access;
 pub mod customers;
 pub mod devices;
+mod gateways;
+
+pub use gateways::MAX_ATTACH;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -150,4 +150,15 @@ impl Telemetry {
             .map(|a| (a.identifier, a.value))
             .collect())
     }
+
+    /// A device presents the provisioning code of its user (HTTP and MQTT
+    /// `provision`): it becomes that user's, or nothing changes and the
+    /// error says why.
+    pub async fn provision(
+        &self,
+        device: &ConnectedDevice,
+        code: &str,
+    ) -> Result<crate::model::UserId, crate::living::ProvisionError> {
+        crate::living::redeem_provision_code(self.inner.store.as_ref(), device, code).await
+    }
 }

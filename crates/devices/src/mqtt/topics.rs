@@ -19,6 +19,8 @@ pub enum Uplink<'a> {
     EventReport(&'a str),
     /// `data/<identifier>`.
     Data(&'a str),
+    /// `provision`: the device presents its user's provisioning code.
+    Provision,
 }
 
 /// One level that names something: not empty, no wildcard, not too long.
@@ -31,6 +33,9 @@ impl<'a> Uplink<'a> {
     pub fn parse(topic: &'a str) -> Option<Uplink<'a>> {
         if topic == "attributes" {
             return Some(Uplink::Attributes);
+        }
+        if topic == "provision" {
+            return Some(Uplink::Provision);
         }
         if let Some(id) = topic.strip_prefix("attributes/get/") {
             return segment(id).map(Uplink::AttributesGet);
@@ -53,7 +58,10 @@ impl<'a> Uplink<'a> {
 /// identifier. `#`, and anything outside these topics, is refused.
 pub fn allowed_filter(filter: &str) -> bool {
     let id_or_plus = |s: &str| s == "+" || segment(s).is_some();
-    if matches!(filter, "attributes/response" | "attributes/push") {
+    if matches!(
+        filter,
+        "attributes/response" | "attributes/push" | "provision/response"
+    ) {
         return true;
     }
     for prefix in [
@@ -92,6 +100,7 @@ pub fn matches(filter: &str, topic: &str) -> bool {
 pub mod down {
     pub const ATTRIBUTES_RESPONSE: &str = "attributes/response";
     pub const ATTRIBUTES_PUSH: &str = "attributes/push";
+    pub const PROVISION_RESPONSE: &str = "provision/response";
 
     pub fn attributes_get_response(id: &str) -> String {
         format!("attributes/get/response/{id}")
@@ -134,6 +143,7 @@ mod tests {
             Some(Uplink::EventReport("1"))
         );
         assert_eq!(Uplink::parse("data/temp"), Some(Uplink::Data("temp")));
+        assert_eq!(Uplink::parse("provision"), Some(Uplink::Provision));
         for foreign in [
             "attributes/",
             "attributes/get/",
@@ -149,6 +159,8 @@ mod tests {
             "",
             "/attributes",
             "gateway/attributes",
+            "provision/response",
+            "provision/x",
         ] {
             assert_eq!(Uplink::parse(foreign), None, "{foreign}");
         }
@@ -168,6 +180,7 @@ mod tests {
             "event/response/3",
             "data/+/set",
             "data/stream/set",
+            "provision/response",
         ] {
             assert!(allowed_filter(ok), "{ok}");
         }

@@ -4,10 +4,12 @@
 //!
 //! Result objects: `{"result":1}` on success, `{"result":0,"message":…}`
 //! when the payload was refused; `attributes/get/response/<id>` carries
-//! `{"result":1,"attributes":{…}}`.
+//! `{"result":1,"attributes":{…}}`; `provision/response` carries
+//! `{"result":1,"device_id","customer_id"}`.
 
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
+use thingstead_core::living::ProvisionError;
 use thingstead_core::telemetry::{Attributes, ConnectedDevice, ReportBody, ReportError, Telemetry};
 
 use super::codec::Ack;
@@ -29,6 +31,8 @@ pub enum Body {
     Report(ReportBody),
     /// `attributes/get/<id>`: all attributes, or these keys.
     Get(Option<Vec<String>>),
+    /// `provision`: `{"code": "..."}`.
+    Provision(String),
 }
 
 fn object(payload: &[u8]) -> Result<Map<String, Value>, String> {
@@ -91,6 +95,11 @@ pub fn parse_body(uplink: &Uplink<'_>, payload: Bytes) -> Result<Body, String> {
                 params,
             })
         }
+        Uplink::Provision => match object(&payload)?.remove("code") {
+            Some(Value::String(code)) => Body::Provision(code),
+            None | Some(Value::Null) => return Err("code is required".into()),
+            Some(_) => return Err("code has the wrong type".into()),
+        },
         Uplink::Data(identifier) => Body::Report(ReportBody::Data {
             identifier: identifier.to_owned(),
             // Its own allocation, not a view of the connection's buffer.
@@ -118,6 +127,7 @@ fn response_topic(uplink: &Uplink<'_>) -> Option<String> {
         Uplink::AttributesGet(id) => Some(down::attributes_get_response(id)),
         Uplink::CommandReply(id) => Some(down::command_reply_response(id)),
         Uplink::EventReport(id) => Some(down::event_response(id)),
+        Uplink::Provision => Some(down::PROVISION_RESPONSE.to_owned()),
         Uplink::Data(_) => None,
     }
 }
@@ -142,6 +152,24 @@ pub async fn handle(
         Err(message) => return refuse(message),
     };
     match body {
+        Body::Provision(code) => match telemetry.provision(device, &code).await {
+            Ok(user) => Outcome {
+                ack: Ack::Success,
+                response: topic.map(|t| {
+                    let answer = json!({"result": 1, "device_id": device.device.to_string(),
+                        "customer_id": user.to_string()});
+                    (t, Bytes::from(answer.to_string()))
+                }),
+                refused: None,
+            },
+            Err(ProvisionError::Unavailable) => Outcome {
+                ack: Ack::Unavailable,
+                response: topic
+                    .map(|t| (t, result_refused(&ProvisionError::Unavailable.to_string()))),
+                refused: Some("the store is not available".into()),
+            },
+            Err(e) => refuse(e.to_string()),
+        },
         Body::Get(keys) => match telemetry
             .attributes_for_device(device, keys.as_deref())
             .await

@@ -3,7 +3,7 @@
 //! project filters on it, so another project's id finds nothing.
 
 mod bindings;
-mod convert;
+pub(crate) mod convert;
 mod groups;
 mod inserts;
 mod pages;

@@ -18,6 +18,7 @@ mod m0006_devices;
 mod m0007_customers;
 mod m0008_bindings;
 mod m0010_telemetry;
+mod m0011_living;
 
 /// Runs the schema migrations of the store, in order.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_customers::Migration),
             Box::new(m0008_bindings::Migration),
             Box::new(m0010_telemetry::Migration),
+            Box::new(m0011_living::Migration),
         ]
     }
 }

@@ -149,10 +149,14 @@ printf '%-58s %12s  %s\n' "ratio SQLite QoS 1 / Mosquitto QoS 1" "$r1" ">= 1: $(
 printf '%-58s %12s  %s\n' "ratio PostgreSQL QoS 0 / Mosquitto QoS 0" "$(ratio "$p0" "$m0")" ""
 printf '%-58s %12s  %s\n' "ratio PostgreSQL QoS 1 / Mosquitto QoS 1" "$(ratio "$p1" "$m1")" ""
 for label in sqlite postgres; do
+  v="$(get "${label}_paced_visible_p99_ms")"
+  if [ -n "$v" ]; then
+    printf '%-58s %12s  %s\n' "$label paced at $(fmt "$(get "${label}_paced_rate_per_s")")/s: p99 publish -> visible (ms)" "$(printf '%.1f' "$v")" "< 50: $(verdict "$v" '<' 50)"
+  fi
   for q in 0 1; do
     v="$(get "${label}_qos${q}_visible_p99_ms")"
     [ -n "$v" ] || continue
-    printf '%-58s %12s  %s\n' "$label QoS $q: p99 publish -> visible (ms)" "$(printf '%.1f' "$v")" "< 50: $(verdict "$v" '<' 50)"
+    printf '%-58s %12s  %s\n' "$label QoS $q at full load: p99 publish -> visible (ms)" "$(printf '%.1f' "$v")" "queue full"
   done
 done
 for i in 1 2 3; do
@@ -161,4 +165,6 @@ for i in 1 2 3; do
   printf '%-58s %12s  %s\n' "idle: $(fmt "$n") connections, server VmRSS MiB" "$(printf '%.1f' "$(get "idle_level${i}_rss_mib")")" ""
   per="$(get "idle_level${i}_kib_per_connection")"
   printf '%-58s %12s  %s\n' "idle: $(fmt "$n") connections, KiB per connection" "$(printf '%.2f' "$per")" "<= 10: $(verdict "$per" '<' 10.0001)"
+  m="$(get "idle_level${i}_marginal_kib")"
+  [ -n "$m" ] && printf '%-58s %12s  %s\n' "idle: KiB per connection added up to $(fmt "$n")" "$(printf '%.2f' "$m")" "<= 10: $(verdict "$m" '<' 10.0001)"
 done

@@ -93,7 +93,7 @@ impl Db {
             .max_connections(1)
             .min_connections(if in_memory { 1 } else { 0 })
             .sqlx_logging(false)
-            .map_sqlx_sqlite_opts(|o| sqlite_options(o, false));
+            .map_sqlx_sqlite_opts(sqlite_writer_options);
         if in_memory {
             writer_opts.idle_timeout(None).max_lifetime(None);
         }
@@ -192,8 +192,9 @@ async fn create_parent_dir(url: &str) -> StoreResult<()> {
     }
 }
 
-/// Page cache per SQLite connection, in KiB (as a negative `cache_size`).
-const SQLITE_CACHE_KIB: &str = "-65536";
+/// Page cache of the SQLite writer, in KiB (as a negative `cache_size`);
+/// readers keep SQLite's default (2 MiB).
+const SQLITE_WRITER_CACHE_KIB: &str = "-16384";
 
 /// The pragmas every SQLite connection gets.
 pub(crate) fn sqlite_options(opts: SqliteConnectOptions, read_only: bool) -> SqliteConnectOptions {
@@ -203,10 +204,13 @@ pub(crate) fn sqlite_options(opts: SqliteConnectOptions, read_only: bool) -> Sql
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(SQLITE_BUSY_TIMEOUT)
         .foreign_keys(true)
-        // A batch of device reports dirties many index pages: keep them in
-        // memory until the commit instead of spilling them mid-transaction.
-        .pragma("cache_size", SQLITE_CACHE_KIB)
         .pragma("wal_autocheckpoint", checkpoint::WRITER_CHECKPOINT_PAGES)
+}
+
+/// The writer's pragmas: a batch of device reports dirties many index
+/// pages, kept in memory until the commit instead of spilled mid-way.
+fn sqlite_writer_options(opts: SqliteConnectOptions) -> SqliteConnectOptions {
+    sqlite_options(opts, false).pragma("cache_size", SQLITE_WRITER_CACHE_KIB)
 }
 
 /// Columns a unique index can fail on, most specific first. Index names on

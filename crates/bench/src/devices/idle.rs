@@ -90,6 +90,7 @@ pub async fn run(a: IdleArgs) -> Result<()> {
     let dropped = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::new();
     let mut opened = 0usize;
+    let mut previous: Option<(u64, u64)> = None;
     for (i, &level) in levels.iter().enumerate() {
         let started = Instant::now();
         let mut connects = Vec::new();
@@ -158,6 +159,15 @@ pub async fn run(a: IdleArgs) -> Result<()> {
         result(&format!("idle_level{}_connections", i + 1), live as f64);
         result(&format!("idle_level{}_rss_mib", i + 1), rss as f64 / 1024.0);
         result(&format!("idle_level{}_kib_per_connection", i + 1), per);
+        // One-time costs (caches warmed by the first logins) cancel out.
+        if let Some((prev_live, prev_rss)) = previous
+            && live > prev_live
+        {
+            let marginal = rss.saturating_sub(prev_rss) as f64 / (live - prev_live) as f64;
+            println!("  {marginal:.2} KiB per connection from {prev_live} to {live} connections");
+            result(&format!("idle_level{}_marginal_kib", i + 1), marginal);
+        }
+        previous = Some((live, rss));
     }
     let _ = quit.send(true);
     for t in tasks {

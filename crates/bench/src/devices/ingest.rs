@@ -39,6 +39,17 @@ pub struct IngestArgs {
     /// Seconds of load before the measured window.
     #[arg(long, default_value_t = 3)]
     warmup: u64,
+    /// QoS 0: offer as fast as the sockets take it (the kernel's socket
+    /// buffers then hold a backlog that takes long to drain) instead of
+    /// searching paced rates.
+    #[arg(long)]
+    flood: bool,
+    /// QoS 0 search: the first rate offered, reports/s for all devices.
+    #[arg(long, default_value_t = 10_000.0)]
+    start_rate: f64,
+    /// QoS 0 search: each step offers this many times the previous rate.
+    #[arg(long, default_value_t = 1.25)]
+    step: f64,
     /// QoS 0 reports per socket write.
     #[arg(long, default_value_t = 8)]
     batch: usize,
@@ -48,6 +59,11 @@ pub struct IngestArgs {
     /// Source addresses 127.0.0.1 ..= 127.0.0.N.
     #[arg(long, default_value_t = 4)]
     sources: u8,
+    /// QoS 0 reports per second (all devices together) for the latency
+    /// window after the throughput windows; 0: half the QoS 0 rate
+    /// persisted.
+    #[arg(long, default_value_t = 0.0)]
+    paced_rate: f64,
     /// Probe devices measuring publish → visible through the API.
     #[arg(long, default_value_t = 2)]
     probes: usize,
@@ -133,9 +149,16 @@ pub async fn run(a: IngestArgs) -> Result<()> {
         a.probes
     );
 
+    let mut qos0_persisted = None;
     for &qos in &a.qos {
         if qos > 1 {
             bail!("QoS {qos} is not measured");
+        }
+        if qos == 0 && !a.flood && a.count_cmd.is_some() {
+            let best = search(&a, &ctl).await?;
+            qos0_persisted = Some(best);
+            result(&format!("{}_qos0_persisted_per_s", a.label), best);
+            continue;
         }
         ctl.run(qos);
         tokio::time::sleep(Duration::from_secs(a.warmup)).await;
@@ -155,6 +178,9 @@ pub async fn run(a: IngestArgs) -> Result<()> {
             _ if qos == 1 => acked,
             _ => f64::NAN,
         };
+        if qos == 0 {
+            qos0_persisted = Some(persisted);
+        }
         let how = if a.count_cmd.is_some() {
             "counted in the database"
         } else {
@@ -204,6 +230,14 @@ pub async fn run(a: IngestArgs) -> Result<()> {
         );
         settle(&a).await;
     }
+    let rate = if a.paced_rate > 0.0 {
+        a.paced_rate
+    } else {
+        qos0_persisted.filter(|r| r.is_finite()).unwrap_or(0.0) / 2.0
+    };
+    if rate > 0.0 {
+        paced(&a, &ctl, &probes, rate).await?;
+    }
     probes.quit.store(true, Ordering::Relaxed);
     ctl.quit();
     for p in publishers {
@@ -212,6 +246,99 @@ pub async fn run(a: IngestArgs) -> Result<()> {
     for p in probe_tasks {
         let _ = p.await;
     }
+    Ok(())
+}
+
+/// QoS 0 as Mosquitto's reference measures it: publishers paced at rising
+/// rates; the figure is the highest rate persisted at a step. The search
+/// ends after two steps where the server persists less than 90 % of what
+/// it is offered (its queue pushes back), or when the generator cannot
+/// offer more. Each step waits for the backlog to be written.
+async fn search(a: &IngestArgs, ctl: &Control) -> Result<f64> {
+    let mut rate = a.start_rate;
+    let mut best = 0.0f64;
+    let mut saturated = 0;
+    let step_secs = a.seconds.clamp(2, 5);
+    loop {
+        ctl.pace(rate / a.devices.max(1) as f64);
+        ctl.run(0);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let before = Snapshot::take(a, ctl).await?;
+        tokio::time::sleep(Duration::from_secs(step_secs)).await;
+        let after = Snapshot::take(a, ctl).await?;
+        ctl.pause();
+        let secs = after.at.duration_since(before.at).as_secs_f64();
+        let sent = after.sent.saturating_sub(before.sent) as f64 / secs;
+        let persisted = match (before.rows, after.rows) {
+            (Some(x), Some(y)) => y.saturating_sub(x) as f64 / secs / a.rows_per_report as f64,
+            _ => f64::NAN,
+        };
+        let cpu = after
+            .server_cpu
+            .zip(before.server_cpu)
+            .map_or(f64::NAN, |(y, x)| (y - x) / secs);
+        println!(
+            "  {} QoS 0 offered {rate:.0}/s: sent {sent:.0}/s, persisted {persisted:.0}/s, server CPU {cpu:.2} cores",
+            a.label
+        );
+        settle(a).await;
+        best = best.max(persisted);
+        if persisted < 0.9 * sent {
+            saturated += 1;
+            if saturated == 2 {
+                println!("  the server persists less than it is offered: saturated");
+                break;
+            }
+        }
+        if sent < 0.9 * rate {
+            println!("  the load generator offers no more than {sent:.0}/s");
+            break;
+        }
+        rate *= a.step.max(1.05);
+    }
+    ctl.pace(0.0);
+    println!(
+        "{} QoS 0: {best:.0} reports/s persisted (counted in the database), highest step",
+        a.label
+    );
+    Ok(best)
+}
+
+/// Publish → visible at a steady QoS 0 load of `rate` reports/s that the
+/// server keeps up with, rather than behind a full queue.
+async fn paced(a: &IngestArgs, ctl: &Control, probes: &Probes, rate: f64) -> Result<()> {
+    ctl.pace(rate / a.devices.max(1) as f64);
+    ctl.run(0);
+    tokio::time::sleep(Duration::from_secs(a.warmup)).await;
+    probes.take();
+    probes.on.store(true, Ordering::Relaxed);
+    let before = Snapshot::take(a, ctl).await?;
+    tokio::time::sleep(Duration::from_secs(a.seconds)).await;
+    let after = Snapshot::take(a, ctl).await?;
+    probes.on.store(false, Ordering::Relaxed);
+    ctl.pause();
+    ctl.pace(0.0);
+    let secs = after.at.duration_since(before.at).as_secs_f64();
+    let persisted = match (before.rows, after.rows) {
+        (Some(x), Some(y)) => y.saturating_sub(x) as f64 / secs / a.rows_per_report as f64,
+        _ => f64::NAN,
+    };
+    let mut s = probes.take();
+    let (p50, p99) = (
+        probe::percentile(&mut s.visible, 0.50),
+        probe::percentile(&mut s.visible, 0.99),
+    );
+    println!(
+        "{} paced QoS 0 at {rate:.0} reports/s ({persisted:.0}/s persisted): publish -> visible p50 {p50:.1} ms, p99 {p99:.1} ms ({} samples, {} not seen within 5 s)",
+        a.label,
+        s.visible.len(),
+        s.missed
+    );
+    result(&format!("{}_paced_rate_per_s", a.label), rate);
+    result(&format!("{}_paced_persisted_per_s", a.label), persisted);
+    result(&format!("{}_paced_visible_p99_ms", a.label), p99);
+    result(&format!("{}_paced_visible_p50_ms", a.label), p50);
+    settle(a).await;
     Ok(())
 }
 

@@ -26,6 +26,12 @@ use super::{ReportError, TelemetryStore};
 pub const QUEUE_CAPACITY: usize = 65_536;
 /// Most reports written in one transaction.
 pub const BATCH_MAX: usize = 16_384;
+/// A batch smaller than this waits up to [`LINGER`] for more reports: each
+/// batch costs about the same per device it touches, so many tiny batches
+/// (QoS 1 devices send one report per commit) would waste the writer.
+const LINGER_BELOW: usize = 1_024;
+/// How long a small batch waits for more.
+const LINGER: Duration = Duration::from_millis(2);
 /// How often a failing store is logged.
 const FAILURE_LOG_EVERY: Duration = Duration::from_secs(60);
 
@@ -160,6 +166,7 @@ async fn run(
                     // Every sender is gone: nothing more can come.
                     return;
                 }
+                linger(&mut rx, &mut jobs).await;
                 write(store.as_ref(), &mut jobs, &mut failures).await;
             }
             _ = &mut stop => break,
@@ -169,6 +176,18 @@ async fn run(
     rx.close();
     while rx.recv_many(&mut jobs, BATCH_MAX).await > 0 {
         write(store.as_ref(), &mut jobs, &mut failures).await;
+    }
+}
+
+/// Adds what arrives within [`LINGER`] to a small batch.
+async fn linger(rx: &mut mpsc::Receiver<Job>, jobs: &mut Vec<Job>) {
+    let deadline = tokio::time::Instant::now() + LINGER;
+    while jobs.len() < LINGER_BELOW {
+        let room = BATCH_MAX - jobs.len();
+        match tokio::time::timeout_at(deadline, rx.recv_many(jobs, room)).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
     }
 }
 

@@ -187,6 +187,8 @@ impl Conn {
             self.finish(shared, false).await;
             return None;
         }
+        // The codec's write buffer starts at 8 KiB; most devices idle.
+        super::shrink_write(&mut self.framed);
         match shared.telemetry.connected(&self.device, Kind::Mqtt).await {
             Ok(cloud) if !cloud.is_empty() => self.cloud = Some(cloud),
             Ok(_) => {}

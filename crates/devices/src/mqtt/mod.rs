@@ -56,7 +56,8 @@ pub(crate) fn shrink_read(framed: &mut Transport) {
     *buf = small;
 }
 
-/// The same for the write buffer after a large downlink.
+/// The same for the write buffer after a large downlink (or the CONNACK:
+/// the write buffer starts larger than [`BUFFER`]).
 pub(crate) fn shrink_write(framed: &mut Transport) {
     let buf = framed.write_buffer_mut();
     if buf.is_empty() && buf.capacity() > BUFFER * 2 {

@@ -15,7 +15,7 @@ data="$(mktemp -d)"
 log="$data/server.log"
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data"' EXIT
 
-./target/release/thingstead serve --http-listen 127.0.0.1:0 --data-dir "$data/data" >"$log" 2>&1 &
+./target/release/thingstead serve --http-listen 127.0.0.1:0 --mqtt-listen 127.0.0.1:0 --tcp-listen 127.0.0.1:0 --data-dir "$data/data" >"$log" 2>&1 &
 server=$!
 
 addr=""

@@ -100,6 +100,9 @@ pub async fn run(
                 visible = Some(sent.elapsed());
                 break;
             }
+            // A poll a millisecond: the probes must not load the server
+            // they measure.
+            tokio::time::sleep(Duration::from_millis(1)).await;
         }
         let acked = loop {
             match tokio::time::timeout(Duration::from_secs(5), acks.recv()).await {

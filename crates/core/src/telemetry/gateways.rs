@@ -7,8 +7,9 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::Telemetry;
-use super::model::{CommandOutcome, ConnectedDevice, Delivery, Downlink};
+use super::model::{CommandOutcome, ConnectedDevice, Delivery, Downlink, Transport};
 use crate::error::DomainError;
+use crate::now;
 use crate::project::devices::DeviceId;
 
 /// How a downlink reaches a device.
@@ -45,6 +46,29 @@ impl Telemetry {
             .data()
             .sub_device(gateway.project, gateway.device, id)
             .await?)
+    }
+
+    /// A gateway came up or went down: its sub-devices follow, except those
+    /// with a connection of their own.
+    pub(super) async fn sub_devices_presence(
+        &self,
+        gateway: &ConnectedDevice,
+        online: bool,
+        transport: Transport,
+    ) -> Result<(), DomainError> {
+        let subs = self
+            .data()
+            .sub_devices_of(gateway.project, gateway.device)
+            .await?;
+        for sub in subs {
+            if self.bus().is_online(sub).await {
+                continue;
+            }
+            self.data()
+                .set_presence(sub, online, transport, now())
+                .await?;
+        }
+        Ok(())
     }
 
     /// The device's own connection first, else its gateway's.

@@ -50,6 +50,12 @@ pub trait TelemetryStore: Send + Sync {
         gateway: DeviceId,
         device: DeviceId,
     ) -> StoreResult<Option<ConnectedDevice>>;
+    /// The sub-devices attached to the project's gateway `gateway`.
+    async fn sub_devices_of(
+        &self,
+        project: ProjectId,
+        gateway: DeviceId,
+    ) -> StoreResult<Vec<DeviceId>>;
     /// The gateway the project's device `device` is attached to.
     async fn gateway_of(
         &self,

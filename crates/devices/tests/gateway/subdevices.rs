@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use thingstead_testkit::{TestApp, TestDevice};
 
 use crate::clients::{V3, V5};
-use crate::{SOON, attributes_raw, setup};
+use crate::{SOON, attributes_raw, online, setup, wait_online};
 
 /// A gateway device type, a gateway of it and two sub-devices attached
 /// through the project API.
@@ -126,11 +126,15 @@ pub async fn gateway_reports_for_its_sub_devices(app: TestApp) {
 
 pub async fn push_and_command_reach_sub_devices_through_the_gateway(app: TestApp) {
     let token = app.project_token().await;
-    let (gateway, s1, _s2) = hub(&app, &token).await;
+    let (gateway, s1, s2) = hub(&app, &token).await;
+    assert!(!online(&app, &token, &s1.id).await);
     let mut gw = V3::connect(app.mqtt_addr, &gateway).await;
     gw.subscribe("gateway/attributes/push").await;
     gw.subscribe("gateway/command/send/+").await;
     gw.subscribe("gateway/command/reply/response/+").await;
+    // Sub-devices are online while their gateway is.
+    wait_online(&app, &token, &s1.id, true, SOON).await;
+    wait_online(&app, &token, &s2.id, true, SOON).await;
 
     let r = app
         .post_auth(
@@ -184,7 +188,8 @@ pub async fn push_and_command_reach_sub_devices_through_the_gateway(app: TestApp
 
     // Without the gateway connected, the sub-device is offline.
     drop(gw);
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    wait_online(&app, &token, &s1.id, false, SOON).await;
+    wait_online(&app, &token, &s2.id, false, SOON).await;
     let r = app
         .post_auth(
             &format!("/api/v1/control/device/{}/attributes", s1.id),

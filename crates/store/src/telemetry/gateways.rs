@@ -42,6 +42,22 @@ impl Db {
         }
     }
 
+    pub(super) async fn find_sub_devices_of(
+        &self,
+        project: ProjectId,
+        gateway: DeviceId,
+    ) -> StoreResult<Vec<DeviceId>> {
+        gateway_link::Entity::find()
+            .select_only()
+            .column(gateway_link::Column::DeviceId)
+            .filter(gateway_link::Column::ProjectId.eq(project))
+            .filter(gateway_link::Column::GatewayId.eq(gateway))
+            .into_tuple()
+            .all(self.reader())
+            .await
+            .map_err(db_err)
+    }
+
     pub(super) async fn find_gateway_of(
         &self,
         project: ProjectId,

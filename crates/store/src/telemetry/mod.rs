@@ -46,6 +46,14 @@ impl TelemetryStore for Db {
         self.find_sub_device(project, gateway, device).await
     }
 
+    async fn sub_devices_of(
+        &self,
+        project: ProjectId,
+        gateway: DeviceId,
+    ) -> StoreResult<Vec<DeviceId>> {
+        self.find_sub_devices_of(project, gateway).await
+    }
+
     async fn gateway_of(
         &self,
         project: ProjectId,

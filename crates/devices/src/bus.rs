@@ -148,6 +148,46 @@ impl LocalBus {
             .is_some_and(|links| links.slot(link).is_some())
     }
 
+    /// Sends command `id` of `device` to the connection of `target` (the
+    /// device itself, or its gateway) and waits for the device's reply.
+    async fn command_to(
+        &self,
+        target: DeviceId,
+        device: DeviceId,
+        id: String,
+        body: Value,
+        wait: Duration,
+    ) -> CommandOutcome {
+        let key = (device, id.clone());
+        let reply = if wait.is_zero() {
+            None
+        } else {
+            let (tx, rx) = oneshot::channel();
+            self.lock().waiting.insert(key.clone(), tx);
+            Some(rx)
+        };
+        let mut msg = Downlink::Command { id, body };
+        if target != device {
+            msg = Downlink::Sub {
+                device,
+                msg: Box::new(msg),
+            };
+        }
+        if self.send(target, msg).await == Delivery::Offline {
+            self.lock().waiting.remove(&key);
+            return CommandOutcome::Offline;
+        }
+        let Some(rx) = reply else {
+            return CommandOutcome::Sent;
+        };
+        let outcome = match tokio::time::timeout(wait, rx).await {
+            Ok(Ok(body)) => CommandOutcome::Replied(body),
+            _ => CommandOutcome::Sent,
+        };
+        self.lock().waiting.remove(&key);
+        outcome
+    }
+
     fn sender(&self, device: DeviceId, link: Link) -> Option<mpsc::Sender<Box<Downlink>>> {
         self.lock()
             .connections
@@ -175,27 +215,18 @@ impl DeviceBus for LocalBus {
         body: Value,
         wait: Duration,
     ) -> CommandOutcome {
-        let key = (device, id.clone());
-        let reply = if wait.is_zero() {
-            None
-        } else {
-            let (tx, rx) = oneshot::channel();
-            self.lock().waiting.insert(key.clone(), tx);
-            Some(rx)
-        };
-        if self.send(device, Downlink::Command { id, body }).await == Delivery::Offline {
-            self.lock().waiting.remove(&key);
-            return CommandOutcome::Offline;
-        }
-        let Some(rx) = reply else {
-            return CommandOutcome::Sent;
-        };
-        let outcome = match tokio::time::timeout(wait, rx).await {
-            Ok(Ok(body)) => CommandOutcome::Replied(body),
-            _ => CommandOutcome::Sent,
-        };
-        self.lock().waiting.remove(&key);
-        outcome
+        self.command_to(device, device, id, body, wait).await
+    }
+
+    async fn command_via(
+        &self,
+        gateway: DeviceId,
+        device: DeviceId,
+        id: String,
+        body: Value,
+        wait: Duration,
+    ) -> CommandOutcome {
+        self.command_to(gateway, device, id, body, wait).await
     }
 
     async fn replied(&self, device: DeviceId, id: &str, body: Value) {

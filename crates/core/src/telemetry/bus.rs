@@ -25,6 +25,17 @@ pub trait DeviceBus: Send + Sync {
         wait: Duration,
     ) -> CommandOutcome;
 
+    /// Sends command `id` for sub-device `device` through its gateway's
+    /// connection and waits at most `wait` for the sub-device's reply.
+    async fn command_via(
+        &self,
+        gateway: DeviceId,
+        device: DeviceId,
+        id: String,
+        body: Value,
+        wait: Duration,
+    ) -> CommandOutcome;
+
     /// A connection received the device's reply to command `id`: wakes the
     /// caller waiting for it, if any.
     async fn replied(&self, device: DeviceId, id: &str, body: Value);

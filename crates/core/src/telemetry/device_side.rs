@@ -32,7 +32,8 @@ impl Telemetry {
     }
 
     /// A connection came up (register it on the bus first): records
-    /// presence (`online`, the `connect` time of `active`), and returns the
+    /// presence (`online`, the `connect` time of `active`; for a gateway,
+    /// of its sub-devices too), and returns the
     /// cloud attributes to push to the device now (empty: nothing to push).
     pub async fn connected(
         &self,
@@ -42,6 +43,9 @@ impl Telemetry {
         self.data()
             .set_presence(device.device, true, transport, now())
             .await?;
+        if device.is_gateway {
+            self.sub_devices_presence(device, true, transport).await?;
+        }
         Ok(self
             .data()
             .current_attributes(device.device)
@@ -53,8 +57,10 @@ impl Telemetry {
     }
 
     /// The device's connection ended (unregister it from the bus first).
-    /// When a newer connection of the device has taken over, the device
-    /// stays online and nothing is recorded.
+    /// When a newer connection of the device has taken over, or it is a
+    /// sub-device whose gateway is connected, the device stays online and
+    /// nothing is recorded. A gateway going offline takes along its
+    /// sub-devices that have no connection of their own.
     pub async fn disconnected(
         &self,
         device: &ConnectedDevice,
@@ -63,9 +69,16 @@ impl Telemetry {
         if self.bus().is_online(device.device).await {
             return Ok(());
         }
+        if self.route(device).await? != super::gateways::Route::Offline {
+            // Its gateway is connected: the sub-device stays online.
+            return Ok(());
+        }
         self.data()
             .set_presence(device.device, false, transport, now())
             .await?;
+        if device.is_gateway {
+            self.sub_devices_presence(device, false, transport).await?;
+        }
         Ok(())
     }
 

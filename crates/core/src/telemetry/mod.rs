@@ -8,6 +8,7 @@
 pub mod bus;
 mod certificate;
 mod device_side;
+mod gateways;
 pub mod ingest;
 pub mod model;
 mod models;
@@ -42,6 +43,25 @@ pub trait TelemetryStore: Send + Sync {
         project: ProjectId,
         device: DeviceId,
     ) -> StoreResult<Option<ConnectedDevice>>;
+    /// The project's device `device` when it is a sub-device of `gateway`.
+    async fn sub_device(
+        &self,
+        project: ProjectId,
+        gateway: DeviceId,
+        device: DeviceId,
+    ) -> StoreResult<Option<ConnectedDevice>>;
+    /// The sub-devices attached to the project's gateway `gateway`.
+    async fn sub_devices_of(
+        &self,
+        project: ProjectId,
+        gateway: DeviceId,
+    ) -> StoreResult<Vec<DeviceId>>;
+    /// The gateway the project's device `device` is attached to.
+    async fn gateway_of(
+        &self,
+        project: ProjectId,
+        device: DeviceId,
+    ) -> StoreResult<Option<DeviceId>>;
     /// The project with this project key, and the key as stored (compared
     /// by the caller in constant time).
     async fn project_by_key(&self, project_key: &str) -> StoreResult<Option<(ProjectId, String)>>;

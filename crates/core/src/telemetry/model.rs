@@ -245,6 +245,13 @@ pub enum Downlink {
         payload: Bytes,
         mode: PushMode,
     },
+    /// An attribute push or a command for sub-device `device`, handed to
+    /// its gateway's connection (`gateway/attributes/push`,
+    /// `gateway/command/send/<id>`, keyed by the sub-device).
+    Sub {
+        device: DeviceId,
+        msg: Box<Downlink>,
+    },
 }
 
 /// Whether a downlink reached a live connection.

@@ -9,6 +9,7 @@ use bytes::Bytes;
 use chrono::TimeDelta;
 use serde_json::{Map, Value};
 
+use super::gateways::Route;
 use super::model::{
     AttributeView, Attributes, CommandOutcome, ConnectedDevice, Delivery, Downlink, Point,
     PushMode, SeriesQuery,
@@ -204,7 +205,8 @@ impl Telemetry {
     }
 
     /// `POST /api/v1/control/device/<id>/attributes`: pushed on
-    /// `attributes/push` now, or [`Delivery::Offline`] (nothing kept).
+    /// `attributes/push` now (a sub-device without a connection of its own:
+    /// on its gateway's `gateway/attributes/push`), or [`Delivery::Offline`] (nothing kept).
     pub async fn push_attributes(
         &self,
         project: ProjectId,
@@ -213,10 +215,8 @@ impl Telemetry {
     ) -> Result<Delivery, DomainError> {
         let device = self.project_device(project, device).await?;
         check_attributes(&attrs).map_err(|e| invalid_attributes("attributes", e))?;
-        Ok(self
-            .bus()
-            .send(device.device, Downlink::AttributesPush(attrs))
-            .await)
+        self.send_routed(&device, Downlink::AttributesPush(attrs))
+            .await
     }
 
     /// `PUT /api/v1/control/device/<id>/attributes`: stored as cloud
@@ -239,8 +239,7 @@ impl Telemetry {
             .await?;
         // Best effort: an offline device gets them on its next connect.
         let _ = self
-            .bus()
-            .send(device.device, Downlink::AttributesPush(attrs))
+            .send_routed(&device, Downlink::AttributesPush(attrs))
             .await;
         Ok(())
     }
@@ -250,7 +249,9 @@ impl Telemetry {
     /// number, or an id string; a number is picked and written into the
     /// body when absent). Sent on `command/send/<id>` and recorded; the
     /// reply is awaited at most `wait` (`Duration::ZERO`: not awaited).
-    /// An offline device gets nothing: [`CommandOutcome::Offline`].
+    /// A sub-device without a connection of its own gets it through its
+    /// gateway (`gateway/command/send/<id>`). An offline device gets
+    /// nothing: [`CommandOutcome::Offline`].
     pub async fn command(
         &self,
         project: ProjectId,
@@ -276,14 +277,17 @@ impl Telemetry {
             None => return Err(DomainError::required("method")),
         }
         let id = command_id(&mut body)?;
-        if !self.bus().is_online(device.device).await {
+        let route = self.route(&device).await?;
+        if route == Route::Offline {
             return Ok(CommandOutcome::Offline);
         }
         let body = Value::Object(body);
         self.data()
             .record_command(device.device, &id, &body, now())
             .await?;
-        Ok(self.bus().command(device.device, id, body, wait).await)
+        Ok(self
+            .command_routed(route, device.device, id, body, wait)
+            .await)
     }
 
     /// `POST /api/v1/control/device/<id>/data/<identifier>/set`: the

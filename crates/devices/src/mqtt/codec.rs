@@ -455,7 +455,7 @@ pub fn fuzz_decode(data: &[u8]) {
                 }
                 Inbound::Subscribe { filters, .. } => {
                     for (f, _) in filters {
-                        let _ = super::topics::allowed_filter(&f);
+                        let _ = super::topics::allowed_filter(&f, true);
                     }
                 }
                 _ => {}

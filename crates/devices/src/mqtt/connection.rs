@@ -195,6 +195,20 @@ impl Conn {
                 mode: PushMode::Tcp,
                 ..
             } => return Ok(()),
+            Downlink::Sub { device, msg } => {
+                let key = device.to_string();
+                match *msg {
+                    Downlink::AttributesPush(attrs) => (
+                        down::GATEWAY_ATTRIBUTES_PUSH.to_owned(),
+                        json_bytes(&serde_json::json!({ key: attrs })),
+                    ),
+                    Downlink::Command { id, body } => (
+                        down::gateway_command_send(&id),
+                        json_bytes(&serde_json::json!({ key: body })),
+                    ),
+                    Downlink::Data { .. } | Downlink::Sub { .. } => return Ok(()),
+                }
+            }
         };
         self.publish(topic, payload).await
     }
@@ -260,7 +274,8 @@ impl Conn {
         payload: Bytes,
         shared: &Shared,
     ) -> Flow {
-        let Some(uplink) = Uplink::parse(topic) else {
+        let uplink = Uplink::parse(topic).filter(|u| self.device.is_gateway || !u.gateway_only());
+        let Some(uplink) = uplink else {
             shared.refused(
                 self.device.device,
                 "mqtt",
@@ -301,7 +316,7 @@ impl Conn {
     ) -> Flow {
         let mut grants = Vec::with_capacity(filters.len());
         for (filter, qos) in filters {
-            if !topics::allowed_filter(&filter) {
+            if !topics::allowed_filter(&filter, self.device.is_gateway) {
                 shared.refused(
                     self.device.device,
                     "mqtt",

@@ -7,6 +7,7 @@ pub mod codec;
 mod connection;
 pub(crate) mod handshake;
 pub(crate) mod session;
+pub mod subdevices;
 pub mod topics;
 pub mod uplink;
 

@@ -1,7 +1,9 @@
 //! The device's own protocol topics: what it may publish, which filters it
 //! may subscribe to, and how a filter matches a topic. Topics carry no
 //! device id; the connection is the device, so every device has the same
-//! topics and none can reach another's.
+//! topics and none can reach another's. A gateway (its device type says
+//! so) also has the `gateway/...` topics, whose payloads are keyed by
+//! sub-device.
 
 /// The longest id or identifier segment accepted.
 pub const MAX_SEGMENT: usize = 128;
@@ -21,6 +23,12 @@ pub enum Uplink<'a> {
     Data(&'a str),
     /// `provision`: the device presents its user's provisioning code.
     Provision,
+    /// `gateway/attributes` (gateways only).
+    GatewayAttributes,
+    /// `gateway/command/reply/<id>` (gateways only).
+    GatewayCommandReply(&'a str),
+    /// `gateway/event/report/<id>` (gateways only).
+    GatewayEventReport(&'a str),
 }
 
 /// One level that names something: not empty, no wildcard, not too long.
@@ -49,15 +57,38 @@ impl<'a> Uplink<'a> {
         if let Some(identifier) = topic.strip_prefix("data/") {
             return segment(identifier).map(Uplink::Data);
         }
+        if topic == "gateway/attributes" {
+            return Some(Uplink::GatewayAttributes);
+        }
+        if let Some(id) = topic.strip_prefix("gateway/command/reply/") {
+            return segment(id).map(Uplink::GatewayCommandReply);
+        }
+        if let Some(id) = topic.strip_prefix("gateway/event/report/") {
+            return segment(id).map(Uplink::GatewayEventReport);
+        }
         None
+    }
+
+    /// Whether only a gateway may publish here.
+    pub fn gateway_only(&self) -> bool {
+        matches!(
+            self,
+            Uplink::GatewayAttributes
+                | Uplink::GatewayCommandReply(_)
+                | Uplink::GatewayEventReport(_)
+        )
     }
 }
 
 /// Whether a device may subscribe to `filter`: one of its own downlink
 /// topics, with `+` allowed only where the topic carries an id or an
-/// identifier. `#`, and anything outside these topics, is refused.
-pub fn allowed_filter(filter: &str) -> bool {
+/// identifier. `#`, and anything outside these topics, is refused; the
+/// `gateway/...` topics only for a gateway.
+pub fn allowed_filter(filter: &str, gateway: bool) -> bool {
     let id_or_plus = |s: &str| s == "+" || segment(s).is_some();
+    if let Some(rest) = filter.strip_prefix("gateway/") {
+        return gateway && allowed_gateway_filter(rest, id_or_plus);
+    }
     if matches!(
         filter,
         "attributes/response" | "attributes/push" | "provision/response"
@@ -78,6 +109,23 @@ pub fn allowed_filter(filter: &str) -> bool {
         && let Some(identifier) = rest.strip_suffix("/set")
     {
         return id_or_plus(identifier);
+    }
+    false
+}
+
+/// The gateway's downlink topics, after `gateway/`.
+fn allowed_gateway_filter(rest: &str, id_or_plus: impl Fn(&str) -> bool) -> bool {
+    if matches!(rest, "attributes/response" | "attributes/push") {
+        return true;
+    }
+    for prefix in [
+        "command/send/",
+        "command/reply/response/",
+        "event/response/",
+    ] {
+        if let Some(id) = rest.strip_prefix(prefix) {
+            return id_or_plus(id);
+        }
     }
     false
 }
@@ -121,6 +169,21 @@ pub mod down {
     pub fn data_set(identifier: &str) -> String {
         format!("data/{identifier}/set")
     }
+
+    pub const GATEWAY_ATTRIBUTES_RESPONSE: &str = "gateway/attributes/response";
+    pub const GATEWAY_ATTRIBUTES_PUSH: &str = "gateway/attributes/push";
+
+    pub fn gateway_command_send(id: &str) -> String {
+        format!("gateway/command/send/{id}")
+    }
+
+    pub fn gateway_command_reply_response(id: &str) -> String {
+        format!("gateway/command/reply/response/{id}")
+    }
+
+    pub fn gateway_event_response(id: &str) -> String {
+        format!("gateway/event/response/{id}")
+    }
 }
 
 #[cfg(test)]
@@ -158,13 +221,30 @@ mod tests {
             "#",
             "",
             "/attributes",
-            "gateway/attributes",
+            "gateway/attributes/push",
+            "gateway/command/send/1",
+            "gateway/event/report/",
+            "gateway/attributes/x",
             "provision/response",
             "provision/x",
         ] {
             assert_eq!(Uplink::parse(foreign), None, "{foreign}");
         }
         assert_eq!(Uplink::parse(&format!("data/{}", "x".repeat(200))), None);
+        assert_eq!(
+            Uplink::parse("gateway/attributes"),
+            Some(Uplink::GatewayAttributes)
+        );
+        assert_eq!(
+            Uplink::parse("gateway/command/reply/4"),
+            Some(Uplink::GatewayCommandReply("4"))
+        );
+        assert_eq!(
+            Uplink::parse("gateway/event/report/5"),
+            Some(Uplink::GatewayEventReport("5"))
+        );
+        assert!(Uplink::GatewayAttributes.gateway_only());
+        assert!(!Uplink::Attributes.gateway_only());
     }
 
     #[test]
@@ -182,7 +262,26 @@ mod tests {
             "data/stream/set",
             "provision/response",
         ] {
-            assert!(allowed_filter(ok), "{ok}");
+            assert!(allowed_filter(ok, false), "{ok}");
+            assert!(allowed_filter(ok, true), "{ok}");
+        }
+        for gateway in [
+            "gateway/attributes/response",
+            "gateway/attributes/push",
+            "gateway/command/send/+",
+            "gateway/command/reply/response/7",
+            "gateway/event/response/+",
+        ] {
+            assert!(allowed_filter(gateway, true), "{gateway}");
+            assert!(!allowed_filter(gateway, false), "{gateway}");
+        }
+        for refused in [
+            "gateway/#",
+            "gateway/+",
+            "gateway/attributes",
+            "gateway/command/send/#",
+        ] {
+            assert!(!allowed_filter(refused, true), "{refused}");
         }
         for refused in [
             "#",
@@ -199,10 +298,9 @@ mod tests {
             "attributes",
             "$SYS/#",
             "devices/2/attributes/push",
-            "gateway/attributes/push",
             "command/send/",
         ] {
-            assert!(!allowed_filter(refused), "{refused}");
+            assert!(!allowed_filter(refused, false), "{refused}");
         }
     }
 

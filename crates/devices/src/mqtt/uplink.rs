@@ -33,9 +33,12 @@ pub enum Body {
     Get(Option<Vec<String>>),
     /// `provision`: `{"code": "..."}`.
     Provision(String),
+    /// A `gateway/...` topic: parts keyed by sub-device (see
+    /// [`super::subdevices`]).
+    Gateway,
 }
 
-fn object(payload: &[u8]) -> Result<Map<String, Value>, String> {
+pub(super) fn object(payload: &[u8]) -> Result<Map<String, Value>, String> {
     match serde_json::from_slice::<Value>(payload) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err("the payload is not a JSON object".into()),
@@ -45,7 +48,11 @@ fn object(payload: &[u8]) -> Result<Map<String, Value>, String> {
 
 /// `{"method": "...", "params": ...}` of events and command replies.
 fn method_params(payload: &[u8]) -> Result<(String, Value), String> {
-    let mut map = object(payload)?;
+    method_params_of(object(payload)?)
+}
+
+/// The same, from an object already parsed.
+pub(super) fn method_params_of(mut map: Map<String, Value>) -> Result<(String, Value), String> {
     let method = match map.remove("method") {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s,
@@ -100,6 +107,12 @@ pub fn parse_body(uplink: &Uplink<'_>, payload: Bytes) -> Result<Body, String> {
             None | Some(Value::Null) => return Err("code is required".into()),
             Some(_) => return Err("code has the wrong type".into()),
         },
+        Uplink::GatewayAttributes
+        | Uplink::GatewayCommandReply(_)
+        | Uplink::GatewayEventReport(_) => {
+            object(&payload)?;
+            Body::Gateway
+        }
         Uplink::Data(identifier) => Body::Report(ReportBody::Data {
             identifier: identifier.to_owned(),
             // Its own allocation, not a view of the connection's buffer.
@@ -128,7 +141,10 @@ fn response_topic(uplink: &Uplink<'_>) -> Option<String> {
         Uplink::CommandReply(id) => Some(down::command_reply_response(id)),
         Uplink::EventReport(id) => Some(down::event_response(id)),
         Uplink::Provision => Some(down::PROVISION_RESPONSE.to_owned()),
-        Uplink::Data(_) => None,
+        Uplink::Data(_)
+        | Uplink::GatewayAttributes
+        | Uplink::GatewayCommandReply(_)
+        | Uplink::GatewayEventReport(_) => None,
     }
 }
 
@@ -141,6 +157,9 @@ pub async fn handle(
     payload: Bytes,
     durable: bool,
 ) -> Outcome {
+    if uplink.gateway_only() {
+        return super::subdevices::handle(telemetry, device, uplink, &payload, durable).await;
+    }
     let topic = response_topic(&uplink);
     let refuse = |message: String| Outcome {
         ack: Ack::PayloadInvalid,
@@ -152,6 +171,7 @@ pub async fn handle(
         Err(message) => return refuse(message),
     };
     match body {
+        Body::Gateway => refuse("a gateway topic".into()),
         Body::Provision(code) => match telemetry.provision(device, &code).await {
             Ok(user) => Outcome {
                 ack: Ack::Success,

@@ -11,6 +11,7 @@ mod connect;
 mod control;
 mod raw;
 mod reports;
+mod subdevices;
 
 use std::time::Duration;
 
@@ -22,6 +23,7 @@ use bad_input::*;
 use connect::*;
 use control::*;
 use reports::*;
+use subdevices::*;
 
 on_both_backends!(
     connect_with_certificate_v3_and_v5,
@@ -44,6 +46,9 @@ on_both_backends!(
     data_push_needs_a_connection_of_its_mode,
     malformed_packet_closes_only_that_connection,
     oversized_packet_closes_only_that_connection,
+    gateway_reports_for_its_sub_devices,
+    push_and_command_reach_sub_devices_through_the_gateway,
+    gateway_topics_are_only_for_gateways,
 );
 
 /// How long a test waits for something that should happen at once.

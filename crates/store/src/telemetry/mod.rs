@@ -5,6 +5,7 @@
 //! written in one transaction of multi-row statements; see [`write`].
 
 mod change;
+mod gateways;
 mod read;
 mod rows;
 mod write;
@@ -34,6 +35,31 @@ impl TelemetryStore for Db {
         device: DeviceId,
     ) -> StoreResult<Option<ConnectedDevice>> {
         self.find_project_device(project, device).await
+    }
+
+    async fn sub_device(
+        &self,
+        project: ProjectId,
+        gateway: DeviceId,
+        device: DeviceId,
+    ) -> StoreResult<Option<ConnectedDevice>> {
+        self.find_sub_device(project, gateway, device).await
+    }
+
+    async fn sub_devices_of(
+        &self,
+        project: ProjectId,
+        gateway: DeviceId,
+    ) -> StoreResult<Vec<DeviceId>> {
+        self.find_sub_devices_of(project, gateway).await
+    }
+
+    async fn gateway_of(
+        &self,
+        project: ProjectId,
+        device: DeviceId,
+    ) -> StoreResult<Option<DeviceId>> {
+        self.find_gateway_of(project, device).await
     }
 
     async fn project_by_key(&self, project_key: &str) -> StoreResult<Option<(ProjectId, String)>> {

@@ -19,7 +19,7 @@ use crate::{Db, db_err};
 
 /// Devices with what a connection needs of them and their project's key;
 /// the caller adds the condition.
-fn connected_devices() -> SelectStatement {
+pub(super) fn connected_devices() -> SelectStatement {
     Query::select()
         .column((device::Entity, device::Column::Id))
         .column((device::Entity, device::Column::ProjectId))
@@ -49,7 +49,7 @@ fn connected_devices() -> SelectStatement {
         .to_owned()
 }
 
-fn connected(row: &QueryResult) -> StoreResult<(ConnectedDevice, String)> {
+pub(super) fn connected(row: &QueryResult) -> StoreResult<(ConnectedDevice, String)> {
     let device = ConnectedDevice {
         device: row.try_get("", "id").map_err(db_err)?,
         project: row.try_get("", "project_id").map_err(db_err)?,

@@ -2,11 +2,14 @@
 //! the connection ends.
 
 use std::num::NonZeroU16;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use bytestring::ByteString;
 use futures::StreamExt as _;
+use futures::stream::FuturesOrdered;
 use rmqtt_codec::error::DecodeError;
 use rmqtt_codec::types::QoS;
 use thingstead_core::telemetry::{
@@ -23,6 +26,12 @@ use crate::gateway::Shared;
 
 /// Subscriptions one connection may hold.
 pub const MAX_SUBSCRIPTIONS: usize = 32;
+/// QoS 1 attribute reports of one connection waiting for their commit;
+/// while this many wait, the connection reads nothing more.
+pub const MAX_PENDING: usize = 16;
+
+/// A QoS 1 attribute report under way: its packet id and what it led to.
+type Pending = Pin<Box<dyn Future<Output = (NonZeroU16, uplink::Outcome)> + Send>>;
 
 pub(crate) struct Conn {
     pub(crate) framed: Transport,
@@ -38,6 +47,9 @@ pub(crate) struct Conn {
     /// Cloud attributes to push once the device subscribes to
     /// `attributes/push`.
     pub(crate) cloud: Option<Attributes>,
+    /// QoS 1 attribute reports waiting for their commit, in arrival order:
+    /// PUBACKs go out in that order.
+    pub(crate) pending: FuturesOrdered<Pending>,
 }
 
 /// How a connection ends.
@@ -55,7 +67,7 @@ fn broken(_: ()) -> End {
     End::Gone
 }
 
-pub(crate) async fn run(mut conn: Conn, shared: &Shared) {
+pub(crate) async fn run(mut conn: Conn, shared: &Arc<Shared>) {
     let idle = tokio::time::sleep(conn.idle);
     tokio::pin!(idle);
     let pushed = conn.push_cloud().await;
@@ -74,7 +86,12 @@ pub(crate) async fn run(mut conn: Conn, shared: &Shared) {
                     }
                     None => break End::Close(Close::SessionTakenOver),
                 },
-                frame = conn.framed.next() => {
+                Some((id, outcome)) = conn.pending.next(), if !conn.pending.is_empty() => {
+                    if let Err(end) = conn.settle(id, outcome, shared).await {
+                        break end;
+                    }
+                }
+                frame = conn.framed.next(), if conn.pending.len() < MAX_PENDING => {
                     idle.as_mut().reset(Instant::now() + conn.idle);
                     match frame {
                         Some(Ok((packet, size))) => {
@@ -213,7 +230,7 @@ impl Conn {
         self.publish(topic, payload).await
     }
 
-    async fn handle(&mut self, packet: Inbound, shared: &Shared) -> Flow {
+    async fn handle(&mut self, packet: Inbound, shared: &Arc<Shared>) -> Flow {
         match packet {
             Inbound::Publish {
                 topic,
@@ -272,7 +289,7 @@ impl Conn {
         topic: &str,
         packet_id: Option<NonZeroU16>,
         payload: Bytes,
-        shared: &Shared,
+        shared: &Arc<Shared>,
     ) -> Flow {
         let uplink = Uplink::parse(topic).filter(|u| self.device.is_gateway || !u.gateway_only());
         let Some(uplink) = uplink else {
@@ -286,14 +303,46 @@ impl Conn {
                 _ => Err(End::Close(Close::NotAuthorized)),
             };
         };
+        if let (Some(id), Uplink::Attributes) = (packet_id, &uplink) {
+            // Reports of one connection are committed together: the next
+            // is read while this one waits for its batch.
+            let (shared, device) = (Arc::clone(shared), self.device.clone());
+            self.pending.push_back(Box::pin(async move {
+                let outcome = uplink::handle(
+                    &shared.telemetry,
+                    &device,
+                    Uplink::Attributes,
+                    payload,
+                    true,
+                )
+                .await;
+                (id, outcome)
+            }));
+            return Ok(());
+        }
+        // Anything else answers after what is under way, in order.
+        while let Some((id, outcome)) = self.pending.next().await {
+            self.settle(id, outcome, shared).await?;
+        }
         let durable = packet_id.is_some();
         let outcome =
             uplink::handle(&shared.telemetry, &self.device, uplink, payload, durable).await;
+        match packet_id {
+            Some(id) => self.settle(id, outcome, shared).await,
+            None => self.answer(outcome, shared).await,
+        }
+    }
+
+    /// Acknowledges a QoS 1 publish, then answers it.
+    async fn settle(&mut self, id: NonZeroU16, outcome: uplink::Outcome, shared: &Shared) -> Flow {
+        self.ack(id, outcome.ack).await?;
+        self.answer(outcome, shared).await
+    }
+
+    /// Logs a refusal and publishes the result object, if any.
+    async fn answer(&mut self, outcome: uplink::Outcome, shared: &Shared) -> Flow {
         if let Some(reason) = &outcome.refused {
             shared.refused(self.device.device, "mqtt", reason);
-        }
-        if let Some(id) = packet_id {
-            self.ack(id, outcome.ack).await?;
         }
         if let Some((topic, body)) = outcome.response {
             self.publish(topic, body).await?;

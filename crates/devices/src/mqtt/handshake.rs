@@ -14,6 +14,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use futures::StreamExt as _;
+use futures::stream::FuturesOrdered;
 use rmqtt_codec::error::DecodeError;
 use rmqtt_codec::{MqttPacket, v3, v5};
 use thingstead_core::telemetry::{ConnectedDevice, Transport as Kind};
@@ -149,6 +150,7 @@ pub(crate) async fn handshake(
         idle: Duration::from_millis(u64::from(keep_alive) * 1500),
         next_packet_id: 0,
         cloud: None,
+        pending: FuturesOrdered::new(),
     };
     conn.connected(connack, shared).await
 }

@@ -37,6 +37,7 @@ on_both_backends!(
     foreign_publish_closes_v3,
     foreign_and_wildcard_subscriptions_are_refused,
     qos1_report_is_readable_through_the_api,
+    qos1_reports_sent_together_are_acknowledged_in_order,
     invalid_reports_get_a_result_and_change_nothing,
     attributes_get_answers_on_its_response_topic,
     push_arrives_on_attributes_push,

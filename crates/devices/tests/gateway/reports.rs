@@ -116,3 +116,47 @@ pub async fn attributes_get_answers_on_its_response_topic(app: TestApp) {
     assert_eq!(topic, "attributes/get/response/7");
     assert_eq!(some, json!({"result": 1, "attributes": {"target": 40}}));
 }
+
+pub async fn qos1_reports_sent_together_are_acknowledged_in_order(app: TestApp) {
+    let (token, dev) = setup(&app, "Meter").await;
+    let mut d = V3::connect(app.mqtt_addr, &dev).await;
+    // Thirty reports and an event without waiting: the reports wait for
+    // their commit together, and every PUBACK comes in publish order.
+    let client = d.client.clone();
+    let publishing = tokio::spawn(async move {
+        for n in 1..=30 {
+            client
+                .publish(
+                    "attributes",
+                    QoS::AtLeastOnce,
+                    false,
+                    json!({"n": n}).to_string(),
+                )
+                .await
+                .unwrap();
+        }
+        client
+            .publish(
+                "event/report/7",
+                QoS::AtLeastOnce,
+                false,
+                json!({"method": "done", "params": {}}).to_string(),
+            )
+            .await
+            .unwrap();
+    });
+    let mut acks = Vec::new();
+    while acks.len() < 31 {
+        let id = d
+            .wait(|p| match p {
+                rumqttc::Incoming::PubAck(a) => Some(a.pkid),
+                _ => None,
+            })
+            .await;
+        acks.push(id);
+    }
+    publishing.await.unwrap();
+    assert_eq!(acks, (1..=31).collect::<Vec<u16>>());
+    // The last report is the current value.
+    assert_eq!(attributes_raw(&app, &token, &dev.id).await["n"], 30);
+}

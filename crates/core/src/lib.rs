@@ -5,9 +5,11 @@
 //! [`identity`], [`uploads`] and [`provision`]; the store crate implements the
 //! traits in [`store`]; the notify crate implements [`notify::Sender`].
 
+pub mod alarms;
 pub mod bootstrap;
 pub mod error;
 pub mod identity;
+pub mod live;
 pub mod living;
 pub mod model;
 pub mod notify;
@@ -20,6 +22,7 @@ pub mod telemetry;
 pub mod uploads;
 pub mod values;
 
+pub use alarms::Alarms;
 pub use error::{DomainError, StoreError};
 pub use identity::Identity;
 pub use living::Living;

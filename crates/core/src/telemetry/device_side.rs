@@ -7,6 +7,7 @@ use super::model::{AttrType, Attributes, ConnectedDevice, Report, ReportBody, Tr
 use super::validate::{check_attributes, check_identifier, check_message_id, check_method};
 use super::{ReportError, Telemetry};
 use crate::error::DomainError;
+use crate::live::LiveEvent;
 use crate::project::devices::DeviceTypeId;
 use crate::{now, secret};
 
@@ -43,6 +44,7 @@ impl Telemetry {
         self.data()
             .set_presence(device.device, true, transport, now())
             .await?;
+        self.alarms().on_connected(device).await;
         if device.is_gateway {
             self.sub_devices_presence(device, true, transport).await?;
         }
@@ -76,6 +78,7 @@ impl Telemetry {
         self.data()
             .set_presence(device.device, false, transport, now())
             .await?;
+        self.alarms().on_disconnected(device).await;
         if device.is_gateway {
             self.sub_devices_presence(device, false, transport).await?;
         }
@@ -123,10 +126,16 @@ impl Telemetry {
             ReportBody::Attributes(attrs) => {
                 check_attributes(attrs)?;
                 self.check_types(device.type_id, attrs).await?;
+                self.alarms().on_attributes(device, attrs).await;
+                let live = self.alarms().live();
+                if live.wanted() {
+                    live.publish(LiveEvent::attributes(device, attrs));
+                }
             }
-            ReportBody::Event { id, method, .. } => {
+            ReportBody::Event { id, method, params } => {
                 check_message_id(id)?;
                 check_method(method)?;
+                self.alarms().on_event(device, method, params).await;
             }
             ReportBody::CommandReply { id, method, params } => {
                 check_message_id(id)?;

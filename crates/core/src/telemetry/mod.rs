@@ -27,6 +27,7 @@ use crate::store::{Store, StoreResult};
 
 pub use bus::DeviceBus;
 pub use model::*;
+pub use project_side::{PAGE_RECORDS_MAX, SERIES_WINDOW_MAX};
 pub use validate::{
     ATTRIBUTES_MAX, IDENTIFIER_MAX, is_identifier, is_message_id, parse_attributes, parse_call,
 };
@@ -145,15 +146,19 @@ struct Inner {
     bus: Arc<dyn DeviceBus>,
     ingest: ingest::Ingest,
     models: models::TypeModels,
+    /// Rules evaluated on each report and presence change.
+    alarms: crate::Alarms,
 }
 
 impl Telemetry {
-    /// The service over the two stores and the bus. Must be called within
-    /// a Tokio runtime: it spawns the ingest writer.
+    /// The service over the two stores and the bus, checking reports
+    /// against `alarms`. Must be called within a Tokio runtime: it spawns
+    /// the ingest writer.
     pub fn new(
         store: Arc<dyn Store>,
         data: Arc<dyn TelemetryStore>,
         bus: Arc<dyn DeviceBus>,
+        alarms: crate::Alarms,
     ) -> Self {
         let ingest = ingest::Ingest::start(data.clone());
         Telemetry {
@@ -163,6 +168,7 @@ impl Telemetry {
                 bus,
                 ingest,
                 models: models::TypeModels::default(),
+                alarms,
             }),
         }
     }
@@ -176,6 +182,10 @@ impl Telemetry {
 
     fn data(&self) -> &dyn TelemetryStore {
         self.inner.data.as_ref()
+    }
+
+    fn alarms(&self) -> &crate::Alarms {
+        &self.inner.alarms
     }
 
     fn bus(&self) -> &dyn DeviceBus {

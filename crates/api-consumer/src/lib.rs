@@ -10,7 +10,7 @@ use thingstead_http::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use handlers::{account, profile};
+use handlers::{account, events, profile};
 
 /// The routes of seed 000, relative to `/user`, with this dialect's 404,
 /// 405 and panic answers.
@@ -23,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(profile::detail))
         .routes(routes!(profile::alarm_switch, profile::set_alarm_switch))
         .routes(routes!(profile::update))
-        .routes(routes!(profile::provision));
+        .routes(routes!(profile::provision))
+        .routes(routes!(events::events));
     thingstead_http::finish::<envelope::Consumer>(routes)
 }

@@ -69,6 +69,9 @@ pub struct NotifyConfig {
     /// The sender, `name@example.com` or `Name <name@example.com>`.
     pub smtp_from: Option<String>,
     pub smtp_tls: SmtpTls,
+    /// Where alarm pushes are POSTed for a push gateway; unset, they are
+    /// written to the log and the outbox.
+    pub push_webhook_url: Option<String>,
 }
 
 /// Never prints the SMTP password, nor credentials in webhook URLs.
@@ -86,6 +89,7 @@ impl std::fmt::Debug for NotifyConfig {
             .field("smtp_password", &redacted(&self.smtp_password))
             .field("smtp_from", &self.smtp_from)
             .field("smtp_tls", &self.smtp_tls)
+            .field("push_webhook_url", &redacted(&self.push_webhook_url))
             .finish()
     }
 }

@@ -7,7 +7,10 @@
 //!   SMS or e-mail gateway sits behind.
 //! - [`SmtpSender`] sends e-mail over SMTP.
 //!
-//! [`build`] turns a [`NotifyConfig`] into the (sms, email) pair of senders.
+//! App pushes of alarms go to the log provider, or to the webhook at
+//! `push_webhook_url` when it is set.
+//!
+//! [`build`] turns a [`NotifyConfig`] into the providers.
 
 mod config;
 mod log;
@@ -17,15 +20,20 @@ mod webhook;
 use std::path::Path;
 use std::sync::Arc;
 
-use thingstead_core::notify::Sender;
+use thingstead_core::alarms::Providers as AlarmProviders;
+use thingstead_core::notify::{AlertSender, Pusher, Sender};
 
 pub use config::{EmailProvider, NotifyConfig, SmsProvider, SmtpTls};
 pub use log::{LogSender, OUTBOX_FILE, OutboxEntry};
 pub use smtp::{SmtpSender, SmtpSettings};
 pub use webhook::{WEBHOOK_TIMEOUT, WebhookSender};
 
-/// The SMS sender and the e-mail sender, in that order.
-pub type Senders = (Arc<dyn Sender>, Arc<dyn Sender>);
+/// The providers: verification codes by SMS and e-mail, and alarms.
+pub struct Senders {
+    pub sms: Arc<dyn Sender>,
+    pub email: Arc<dyn Sender>,
+    pub alarms: AlarmProviders,
+}
 
 /// Installs ring as the process's TLS crypto provider: reqwest and lettre are
 /// built without a default one. Every client this crate builds calls it; a
@@ -34,13 +42,13 @@ pub fn install_tls_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// Builds the SMS and the e-mail sender, in that order. `data_dir` is where
-/// the log provider keeps its outbox. Errors are one sentence naming the
-/// setting to fix. Call it inside a Tokio runtime (the SMTP pool lives there).
+/// Builds the providers. `data_dir` is where the log provider keeps its
+/// outbox. Errors are one sentence naming the setting to fix. Call it
+/// inside a Tokio runtime (the SMTP pool lives there).
 pub fn build(config: &NotifyConfig, data_dir: &Path) -> Result<Senders, String> {
-    // Both channels share one outbox (and one lock on it) when both log.
+    // Every channel that logs shares one outbox (and one lock on it).
     let mut outbox: Option<Arc<LogSender>> = None;
-    let mut log_sender = || -> Result<Arc<dyn Sender>, String> {
+    let mut log_sender = || -> Result<Arc<LogSender>, String> {
         if let Some(existing) = &outbox {
             return Ok(existing.clone());
         }
@@ -49,30 +57,55 @@ pub fn build(config: &NotifyConfig, data_dir: &Path) -> Result<Senders, String> 
         Ok(created)
     };
 
-    let sms: Arc<dyn Sender> = match config.sms_provider {
-        SmsProvider::Log => log_sender()?,
+    let (sms, sms_alerts): (Arc<dyn Sender>, Arc<dyn AlertSender>) = match config.sms_provider {
+        SmsProvider::Log => {
+            let s = log_sender()?;
+            (s.clone(), s)
+        }
         SmsProvider::Webhook => {
             let url = required(
                 config.sms_webhook_url.as_deref(),
                 "sms_webhook_url",
                 "the webhook SMS provider",
             )?;
-            Arc::new(WebhookSender::new(url)?)
+            let s = Arc::new(WebhookSender::new(url)?);
+            (s.clone(), s)
         }
     };
-    let email: Arc<dyn Sender> = match config.email_provider {
-        EmailProvider::Log => log_sender()?,
+    let (email, email_alerts): (Arc<dyn Sender>, Arc<dyn AlertSender>) = match config.email_provider {
+        EmailProvider::Log => {
+            let s = log_sender()?;
+            (s.clone(), s)
+        }
         EmailProvider::Webhook => {
             let url = required(
                 config.email_webhook_url.as_deref(),
                 "email_webhook_url",
                 "the webhook e-mail provider",
             )?;
-            Arc::new(WebhookSender::new(url)?)
+            let s = Arc::new(WebhookSender::new(url)?);
+            (s.clone(), s)
         }
-        EmailProvider::Smtp => Arc::new(SmtpSender::new(&SmtpSettings::from_config(config)?)?),
+        EmailProvider::Smtp => {
+            let s = Arc::new(SmtpSender::new(&SmtpSettings::from_config(config)?)?);
+            (s.clone(), s)
+        }
     };
-    Ok((sms, email))
+    let push: Arc<dyn Pusher> = match config.push_webhook_url.as_deref().map(str::trim) {
+        Some(url) if !url.is_empty() => Arc::new(
+            WebhookSender::new(url).map_err(|e| format!("{e}; check --push-webhook-url"))?,
+        ),
+        _ => log_sender()?,
+    };
+    Ok(Senders {
+        sms,
+        email,
+        alarms: AlarmProviders {
+            push,
+            sms: sms_alerts,
+            email: email_alerts,
+        },
+    })
 }
 
 /// A setting that must be present, as a clear error when it is not.

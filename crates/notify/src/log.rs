@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use thingstead_core::notify::{Message, SendError, Sender};
+use thingstead_core::notify::{Alert, AlertSender, Message, Push, Pusher, SendError, Sender};
 use tokio::io::AsyncWriteExt;
 use tokio::sync::Mutex;
 
@@ -17,7 +17,7 @@ pub const OUTBOX_FILE: &str = "outbox.jsonl";
 pub struct OutboxEntry {
     /// RFC 3339, UTC.
     pub at: String,
-    /// `sms` or `email`.
+    /// `sms`, `email` or `push`.
     pub channel: String,
     pub to: String,
     pub purpose: String,
@@ -28,7 +28,7 @@ pub struct OutboxEntry {
 impl OutboxEntry {
     fn of(message: &Message) -> Self {
         OutboxEntry {
-            at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            at: stamp(),
             channel: message.channel.as_str().to_owned(),
             to: message.to.clone(),
             purpose: message.purpose.as_str().to_owned(),
@@ -72,30 +72,83 @@ impl LogSender {
     }
 }
 
+impl LogSender {
+    /// Appends one line to the outbox.
+    async fn append(&self, entry: &OutboxEntry) -> Result<(), SendError> {
+        let mut line = serde_json::to_vec(entry).map_err(|e| SendError(e.to_string()))?;
+        line.push(b'\n');
+        let mut file = self.file.lock().await;
+        let written = async {
+            file.write_all(&line).await?;
+            file.flush().await
+        }
+        .await;
+        written.map_err(|e| {
+            tracing::error!(error = %e, outbox = %self.path.display(), "cannot write to the outbox");
+            SendError(format!("cannot write to the outbox: {e}"))
+        })
+    }
+}
+
+fn stamp() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
 #[async_trait]
 impl Sender for LogSender {
     async fn send(&self, message: &Message) -> Result<(), SendError> {
-        let mut line =
-            serde_json::to_vec(&OutboxEntry::of(message)).map_err(|e| SendError(e.to_string()))?;
-        line.push(b'\n');
-        {
-            let mut file = self.file.lock().await;
-            let written = async {
-                file.write_all(&line).await?;
-                file.flush().await
-            }
-            .await;
-            if let Err(e) = written {
-                tracing::error!(error = %e, outbox = %self.path.display(), "cannot write to the outbox");
-                return Err(SendError(format!("cannot write to the outbox: {e}")));
-            }
-        }
+        self.append(&OutboxEntry::of(message)).await?;
         tracing::info!(
             channel = message.channel.as_str(),
             to = %crate::mask(&message.to),
             purpose = message.purpose.as_str(),
             outbox = %self.path.display(),
             "verification message not sent (log provider); the full message is in the outbox"
+        );
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl AlertSender for LogSender {
+    async fn send_alert(&self, alert: &Alert) -> Result<(), SendError> {
+        self.append(&OutboxEntry {
+            at: stamp(),
+            channel: alert.channel.as_str().to_owned(),
+            to: alert.to.clone(),
+            purpose: "alarm".to_owned(),
+            code: String::new(),
+            text: alert.text.clone(),
+        })
+        .await?;
+        tracing::info!(
+            channel = alert.channel.as_str(),
+            to = %crate::mask(&alert.to),
+            outbox = %self.path.display(),
+            "alarm message not sent (log provider); it is in the outbox"
+        );
+        Ok(())
+    }
+}
+
+/// App pushes written to the outbox (channel `push`, `to` the push
+/// channel's id, the JSON body as text).
+#[async_trait]
+impl Pusher for LogSender {
+    async fn push(&self, push: &Push) -> Result<(), SendError> {
+        self.append(&OutboxEntry {
+            at: stamp(),
+            channel: "push".to_owned(),
+            to: push.channel_id.clone(),
+            purpose: "alarm".to_owned(),
+            code: String::new(),
+            text: push.body.to_string(),
+        })
+        .await?;
+        tracing::info!(
+            push_channel = %crate::mask(&push.channel_id),
+            user = push.user_id,
+            "alarm push not sent (log provider); it is in the outbox"
         );
         Ok(())
     }

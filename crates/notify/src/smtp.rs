@@ -7,7 +7,7 @@ use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use thingstead_core::notify::{Message, SendError, Sender};
+use thingstead_core::notify::{Alert, AlertSender, Message, SendError, Sender};
 
 use crate::config::{NotifyConfig, SmtpTls};
 use crate::required;
@@ -115,28 +115,22 @@ impl SmtpSender {
     }
 }
 
-#[async_trait]
-impl Sender for SmtpSender {
-    async fn send(&self, message: &Message) -> Result<(), SendError> {
-        let to: Mailbox = message
-            .to
+impl SmtpSender {
+    /// Sends one plain-text e-mail; `what` names it in the log.
+    async fn mail(&self, to: &str, subject: &str, text: &str, what: &str) -> Result<(), SendError> {
+        let mailbox: Mailbox = to
             .parse()
             .map_err(|e| SendError(format!("not an e-mail address: {e}")))?;
         let email = lettre::Message::builder()
             .from(self.from.clone())
-            .to(to)
-            .subject(SUBJECT)
+            .to(mailbox)
+            .subject(subject)
             .header(ContentType::TEXT_PLAIN)
-            .body(message.text.clone())
+            .body(text.to_owned())
             .map_err(|e| SendError(format!("cannot build the e-mail: {e}")))?;
         match self.transport.send(email).await {
             Ok(_) => {
-                tracing::info!(
-                    to = %crate::mask(&message.to),
-                    purpose = message.purpose.as_str(),
-                    host = %self.host,
-                    "verification e-mail sent"
-                );
+                tracing::info!(to = %crate::mask(to), host = %self.host, what, "e-mail sent");
                 Ok(())
             }
             Err(e) => {
@@ -144,6 +138,21 @@ impl Sender for SmtpSender {
                 Err(SendError(format!("SMTP delivery failed: {e}")))
             }
         }
+    }
+}
+
+#[async_trait]
+impl Sender for SmtpSender {
+    async fn send(&self, message: &Message) -> Result<(), SendError> {
+        self.mail(&message.to, SUBJECT, &message.text, message.purpose.as_str())
+            .await
+    }
+}
+
+#[async_trait]
+impl AlertSender for SmtpSender {
+    async fn send_alert(&self, alert: &Alert) -> Result<(), SendError> {
+        self.mail(&alert.to, &alert.subject, &alert.text, "alarm").await
     }
 }
 

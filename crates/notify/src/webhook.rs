@@ -1,11 +1,11 @@
 //! The webhook provider: the message POSTed as JSON to a URL that an SMS or
-//! e-mail gateway sits behind.
+//! e-mail gateway (or, for app pushes, a push gateway) sits behind.
 
 use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::Serialize;
-use thingstead_core::notify::{Message, SendError, Sender};
+use thingstead_core::notify::{Alert, AlertSender, Message, Push, Pusher, SendError, Sender};
 
 /// How long one delivery may take, connection included.
 pub const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -47,6 +47,33 @@ impl WebhookSender {
     }
 }
 
+impl WebhookSender {
+    /// POSTs `payload`; any answer but 2xx is a failure. `what` names the
+    /// message in the log, `to` its recipient (masked there).
+    async fn post(&self, payload: &impl Serialize, what: &str, to: &str) -> Result<(), SendError> {
+        // The URL may carry a key in its query: log only its host.
+        let host = self.url.host_str().unwrap_or("");
+        let response = self
+            .client
+            .post(self.url.clone())
+            .json(payload)
+            .send()
+            .await
+            .map_err(|e| {
+                let e = e.without_url();
+                tracing::warn!(host, error = %e, "webhook delivery failed");
+                SendError(format!("webhook delivery failed: {e}"))
+            })?;
+        let status = response.status();
+        if !status.is_success() {
+            tracing::warn!(host, status = status.as_u16(), what, "webhook refused the message");
+            return Err(SendError(format!("webhook answered {status}")));
+        }
+        tracing::info!(to = %crate::mask(to), what, host, "message handed to the webhook");
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl Sender for WebhookSender {
     async fn send(&self, message: &Message) -> Result<(), SendError> {
@@ -58,36 +85,45 @@ impl Sender for WebhookSender {
             code: &message.code,
             text: &message.text,
         };
-        // The URL may carry a key in its query: log only its host.
-        let host = self.url.host_str().unwrap_or("");
-        let response = self
-            .client
-            .post(self.url.clone())
-            .json(&payload)
-            .send()
-            .await
-            .map_err(|e| {
-                let e = e.without_url();
-                tracing::warn!(host, error = %e, "webhook delivery failed");
-                SendError(format!("webhook delivery failed: {e}"))
-            })?;
-        let status = response.status();
-        if !status.is_success() {
-            tracing::warn!(
-                host,
-                status = status.as_u16(),
-                "webhook refused the message"
-            );
-            return Err(SendError(format!("webhook answered {status}")));
-        }
-        tracing::info!(
-            channel = payload.channel,
-            to = %crate::mask(&message.to),
-            purpose = payload.purpose,
-            host,
-            "verification message handed to the webhook"
-        );
-        Ok(())
+        self.post(&payload, message.purpose.as_str(), &message.to).await
+    }
+}
+
+/// The body POSTed for an alarm by SMS or e-mail: the verification shape,
+/// with purpose `alarm`, no code, and a subject.
+#[derive(Debug, Serialize)]
+struct AlertPayload<'a> {
+    channel: &'a str,
+    to: &'a str,
+    country_code: &'a str,
+    purpose: &'a str,
+    code: &'a str,
+    subject: &'a str,
+    text: &'a str,
+}
+
+#[async_trait]
+impl AlertSender for WebhookSender {
+    async fn send_alert(&self, alert: &Alert) -> Result<(), SendError> {
+        let payload = AlertPayload {
+            channel: alert.channel.as_str(),
+            to: &alert.to,
+            country_code: &alert.country_code,
+            purpose: "alarm",
+            code: "",
+            subject: &alert.subject,
+            text: &alert.text,
+        };
+        self.post(&payload, "alarm", &alert.to).await
+    }
+}
+
+/// App pushes: the push's JSON body (user, push channel, device, alarm and
+/// event) POSTed to the push gateway.
+#[async_trait]
+impl Pusher for WebhookSender {
+    async fn push(&self, push: &Push) -> Result<(), SendError> {
+        self.post(&push.body, "alarm push", &push.channel_id).await
     }
 }
 

@@ -106,6 +106,10 @@ pub struct Flags {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[arg(long)]
     pub email_provider: Option<String>,
+    /// URL alarm pushes are POSTed to for a push gateway [default: written to the log]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[arg(long)]
+    pub push_webhook_url: Option<String>,
     /// URL the webhook e-mail provider POSTs each message to
     #[serde(skip_serializing_if = "Option::is_none")]
     #[arg(long)]

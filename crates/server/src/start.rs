@@ -12,7 +12,8 @@ use thingstead_core::bootstrap::{self, InitialCredentials};
 use thingstead_core::password::PasswordHasher;
 use thingstead_core::store::{FileStore, Store};
 use thingstead_core::uploads::Uploads;
-use thingstead_core::{Identity, StoreError};
+use thingstead_core::live::LiveEvents;
+use thingstead_core::{Alarms, Identity, StoreError};
 use thingstead_devices::Gateway;
 use thingstead_http::AppState;
 use thingstead_store::{Db, LocalFiles};
@@ -41,6 +42,8 @@ pub struct RunningServer {
     gateway: Gateway,
     /// Stops the gateway if the server is dropped without a shutdown.
     _gateway_guard: DropGuard,
+    telemetry: thingstead_core::Telemetry,
+    alarms: Alarms,
     public_url: String,
     data_dir: PathBuf,
     credentials: Option<InitialCredentials>,
@@ -107,10 +110,15 @@ impl RunningServer {
             let _ = stop.send(());
         }
         let gateway = self.gateway.clone();
-        let (_, http) = tokio::join!(
-            gateway.shutdown(DRAIN_TIMEOUT),
-            tokio::time::timeout(DRAIN_TIMEOUT, &mut self.task)
-        );
+        let (telemetry, alarms) = (self.telemetry.clone(), self.alarms.clone());
+        let devices = async move {
+            gateway.shutdown(DRAIN_TIMEOUT).await;
+            // Reports queued by the closed connections are written, then
+            // the alarm changes they made; queued notifications stay queued.
+            telemetry.close().await;
+            alarms.close().await;
+        };
+        let (_, http) = tokio::join!(devices, tokio::time::timeout(DRAIN_TIMEOUT, &mut self.task));
         match http {
             Ok(joined) => joined.map_err(std::io::Error::other)?,
             Err(_) => {
@@ -168,7 +176,7 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
 
     let data_dir = settings.data_dir.clone();
     prepare_data_dir(&data_dir)?;
-    let (sms, email) =
+    let senders =
         thingstead_notify::build(&settings.notify, &data_dir).map_err(StartError::Config)?;
 
     let url = settings.database_url();
@@ -191,7 +199,13 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
     let uploads_dir = data_dir.join("uploads");
     std::fs::create_dir_all(&uploads_dir).map_err(|e| StartError::data_dir(&uploads_dir, &e))?;
     let files: Arc<dyn FileStore> = Arc::new(LocalFiles::new(uploads_dir));
-    let identity = Identity::new(store.clone(), hasher.clone(), sms, email, policy.clone());
+    let identity = Identity::new(
+        store.clone(),
+        hasher.clone(),
+        senders.sms,
+        senders.email,
+        policy.clone(),
+    );
     let projects = thingstead_core::Projects::new(
         store.clone(),
         hasher,
@@ -199,8 +213,19 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
         identity.session_cache(),
     );
     let bus = thingstead_devices::LocalBus::new();
-    let telemetry =
-        thingstead_core::Telemetry::new(store.clone(), Arc::new(db.clone()), Arc::new(bus.clone()));
+    let alarms = Alarms::start(Arc::new(db.clone()), senders.alarms, LiveEvents::default())
+        .await
+        .map_err(|e| StartError::Database {
+            action: "read the open alarms from",
+            url: redact_url(&url),
+            reason: e.to_string(),
+        })?;
+    let telemetry = thingstead_core::Telemetry::new(
+        store.clone(),
+        Arc::new(db.clone()),
+        Arc::new(bus.clone()),
+        alarms.clone(),
+    );
     let living = thingstead_core::Living::new(store.clone(), telemetry.clone());
     let uploads = Uploads::new(store, files, policy);
     let gateway = Gateway::new(telemetry.clone(), bus, gateway_config);
@@ -211,7 +236,8 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
         identity,
         projects,
         living,
-        telemetry,
+        telemetry: telemetry.clone(),
+        alarms: alarms.clone(),
         uploads,
         public_url: public_url.as_str().into(),
         display_offset,
@@ -243,6 +269,8 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
         tcp_addr,
         _gateway_guard: gateway.stop_on_drop(),
         gateway,
+        telemetry,
+        alarms,
         public_url,
         data_dir,
         credentials,

@@ -10,6 +10,7 @@
 
 mod devices;
 mod flows;
+mod hook;
 mod outbox;
 mod pg;
 mod project;
@@ -22,6 +23,7 @@ use thingstead_server::RunningServer;
 
 pub use devices::TestDevice;
 pub use flows::bearer;
+pub use hook::{Answer, Hook};
 pub use outbox::OutboxEntry;
 
 /// Which database a test runs on.
@@ -47,6 +49,8 @@ pub struct TestApp {
     /// The database the server runs on (`sqlite://…` or `postgres://…`).
     pub database_url: String,
     server: Option<RunningServer>,
+    /// The settings the server was started with (for a restart).
+    settings: Value,
     pg: Option<pg::TempDatabase>,
 }
 
@@ -116,6 +120,7 @@ impl TestApp {
         if let (Some(s), Some(e)) = (settings.as_object_mut(), extra.as_object()) {
             s.extend(e.clone());
         }
+        let kept = settings.clone();
         let settings = serde_json::from_value(settings).expect("test settings");
         let server = thingstead_server::start(settings)
             .await
@@ -137,6 +142,7 @@ impl TestApp {
             credentials,
             database_url,
             server: Some(server),
+            settings: kept,
             pg,
         })
     }
@@ -230,6 +236,23 @@ impl TestApp {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// Stops the server gracefully and starts it again on the same data
+    /// directory and database, on new ports.
+    pub async fn restart(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await;
+        }
+        let settings = serde_json::from_value(self.settings.clone()).expect("test settings");
+        let server = thingstead_server::start(settings)
+            .await
+            .expect("server starts again");
+        self.addr = server.http_addr();
+        self.mqtt_addr = server.mqtt_addr();
+        self.tcp_addr = server.tcp_addr();
+        self.base = format!("http://{}", self.addr);
+        self.server = Some(server);
     }
 
     /// Stops the server gracefully.

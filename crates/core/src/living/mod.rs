@@ -15,6 +15,7 @@
 
 mod bindings;
 mod errors;
+mod follow;
 pub mod model;
 mod provision;
 mod push;

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod addresses;
+mod alarms;
 mod bindings;
 mod envelope;
 mod mqtt;
@@ -53,6 +54,13 @@ on_both_backends!(
     push_channels_move_and_end_with_the_session,
     sub_devices_of_a_gateway,
     scenes_are_created_fired_shared_and_left,
+);
+
+alarms::with_hook_tests!(
+    a_report_over_the_threshold_opens_one_alarm_and_pushes_it,
+    a_failing_webhook_is_retried_and_every_attempt_logged,
+    a_notification_pending_at_restart_is_delivered_after_it,
+    apps_follow_their_devices_live,
 );
 
 /// A signed-in app user.

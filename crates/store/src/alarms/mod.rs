@@ -1,8 +1,8 @@
 //! The alarms domain's persistence: [`AlarmStore`].
 
-mod alarms;
 mod convert;
 mod delivery;
+mod lifecycle;
 mod logs;
 mod rules;
 

@@ -12,8 +12,8 @@ use thingstead_core::project::devices::DeviceTypeId;
 use thingstead_core::store::StoreResult;
 use thingstead_core::telemetry::AttributeModel;
 
-use super::alarms::{open_of, refresh_summaries, set_status};
 use super::convert;
+use super::lifecycle::{open_of, refresh_summaries, set_status};
 use crate::convert::ms;
 use crate::entity::{alarm, alarm_rule, device_type};
 use crate::{Db, db_err};

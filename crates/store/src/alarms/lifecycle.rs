@@ -27,6 +27,9 @@ use crate::entity::{
 };
 use crate::{Db, db_err};
 
+/// Notification rows per insert.
+const NOTIFICATIONS_PER_STATEMENT: usize = 1000;
+
 /// Stored statuses that count as open: open and acknowledged.
 pub(super) const OPEN: [i32; 2] = [1, 2];
 
@@ -129,9 +132,9 @@ async fn queue(
     if notifications.is_empty() {
         return Ok(());
     }
-    let rows = notifications
-        .iter()
-        .map(|n| alarm_notification::ActiveModel {
+    // Well under PostgreSQL's 65,535 parameters per statement.
+    for chunk in notifications.chunks(NOTIFICATIONS_PER_STATEMENT) {
+        let rows = chunk.iter().map(|n| alarm_notification::ActiveModel {
             id: NotSet,
             alarm_id: Set(alarm_id),
             project_id: Set(project),
@@ -146,10 +149,11 @@ async fn queue(
             held_until: Set(None),
             created_at: Set(ms(at)),
         });
-    alarm_notification::Entity::insert_many(rows)
-        .exec_without_returning(conn)
-        .await
-        .map_err(db_err)?;
+        alarm_notification::Entity::insert_many(rows)
+            .exec_without_returning(conn)
+            .await
+            .map_err(db_err)?;
+    }
     Ok(())
 }
 

@@ -1,6 +1,5 @@
 //! Alarms: rules scoped to their project and type, alarms opening and
-//! closing with the device's summary, the notification queue claimed once,
-//! attempts and the alarm logs.
+//! closing with the device's summary, what an alarm knows of its device.
 
 use serde_json::{Value, json};
 use thingstead_core::alarms::*;
@@ -11,14 +10,14 @@ use thingstead_store::Db;
 use super::devices::{new_device, new_type};
 use super::*;
 
-struct Scene {
-    p: ProjectId,
-    ty: DeviceTypeId,
-    d: DeviceId,
-    user: UserId,
+pub(super) struct Scene {
+    pub(super) p: ProjectId,
+    pub(super) ty: DeviceTypeId,
+    pub(super) d: DeviceId,
+    pub(super) user: UserId,
 }
 
-async fn scene(db: &Db) -> Scene {
+pub(super) async fn scene(db: &Db) -> Scene {
     let p = project(db).await;
     let ty = db
         .insert_device_type(new_type(p, "Sensor", false))
@@ -55,7 +54,7 @@ fn spec(name: &str, level: i64) -> RuleSpec {
     }
 }
 
-fn new_alarm(s: &Scene, rule: RuleId, level: i64, at: i64) -> NewAlarm {
+pub(super) fn new_alarm(s: &Scene, rule: RuleId, level: i64, at: i64) -> NewAlarm {
     NewAlarm {
         project_id: s.p,
         device_id: s.d,
@@ -66,7 +65,7 @@ fn new_alarm(s: &Scene, rule: RuleId, level: i64, at: i64) -> NewAlarm {
     }
 }
 
-fn note(user: UserId, event: &str) -> NewNotification {
+pub(super) fn note(user: UserId, event: &str) -> NewNotification {
     NewNotification {
         user_id: user,
         channel: NotifyChannel::Sms,
@@ -153,7 +152,7 @@ async fn rules_scoped(db: &Db) {
     assert_eq!(db.rules(s.ty).await.unwrap(), vec![updated]);
 }
 
-fn query(s: &Scene, offset: u64, limit: u64) -> AlarmQuery {
+pub(super) fn query(s: &Scene, offset: u64, limit: u64) -> AlarmQuery {
     AlarmQuery {
         project_id: s.p,
         device_id: None,
@@ -273,154 +272,6 @@ async fn context(db: &Db) {
     assert!(!db.device_exists(s.p + 1000, s.d).await.unwrap());
 }
 
-async fn delivery(db: &Db) {
-    let s = scene(db).await;
-    let a = db
-        .open_alarm(
-            &new_alarm(&s, 1, 1, 20),
-            &[note(s.user, "open"), note(s.user, "open")],
-        )
-        .await
-        .unwrap();
-    // Not due yet, then due: each handed out once while held.
-    assert!(
-        db.claim_notifications(t(19), t(80), 10)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    let first = db.claim_notifications(t(20), t(80), 1).await.unwrap();
-    assert_eq!(first.len(), 1);
-    assert_eq!(first[0].attempts, 0);
-    let second = db.claim_notifications(t(21), t(80), 10).await.unwrap();
-    assert_eq!(second.len(), 1);
-    assert_ne!(second[0].id, first[0].id);
-    assert!(
-        db.claim_notifications(t(22), t(80), 10)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    // A hold that runs out hands it out again.
-    assert_eq!(
-        db.claim_notifications(t(81), t(140), 10)
-            .await
-            .unwrap()
-            .len(),
-        2
-    );
-
-    let n = &first[0];
-    let attempt = |number: u32, ok: bool, at: i64, retry: Option<i64>| Attempt {
-        notification_id: n.id,
-        alarm_id: a,
-        attempt: number,
-        ok,
-        error: if ok { String::new() } else { "timeout".into() },
-        at: t(at),
-        retry_at: retry.map(t),
-    };
-    db.record_attempt(&attempt(1, false, 150, Some(200)))
-        .await
-        .unwrap();
-    // Released, due again at the retry time only.
-    assert!(
-        db.claim_notifications(t(199), t(260), 10)
-            .await
-            .unwrap()
-            .iter()
-            .all(|c| c.id != n.id)
-    );
-    let retry = db.claim_notifications(t(200), t(260), 10).await.unwrap();
-    let retry = retry.iter().find(|c| c.id == n.id).unwrap();
-    assert_eq!(retry.attempts, 1);
-    db.record_attempt(&attempt(2, true, 201, None))
-        .await
-        .unwrap();
-    db.record_attempt(&Attempt {
-        notification_id: second[0].id,
-        ..attempt(1, false, 202, None)
-    })
-    .await
-    .unwrap();
-    assert!(
-        db.claim_notifications(t(999), t(1999), 10)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-
-    let logs = &db.alarm_logs(&query(&s, 0, 10)).await.unwrap()[0].notify_logs;
-    let got: Vec<_> = logs
-        .iter()
-        .map(|l| (l.notification_id, l.attempt, l.ok, l.event.as_str()))
-        .collect();
-    assert_eq!(
-        got,
-        vec![
-            (n.id, 1, false, "open"),
-            (n.id, 2, true, "open"),
-            (second[0].id, 1, false, "open")
-        ]
-    );
-    assert_eq!(logs[0].error, "timeout");
-    assert_eq!(logs[0].channel, NotifyChannel::Sms);
-    assert_eq!(logs[0].user_id, s.user);
-}
-
-async fn logs_paged(db: &Db) {
-    let s = scene(db).await;
-    let other = db
-        .insert_device(new_device(s.p, "k2"), TypeChoice::Given(s.ty))
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let mut ids = Vec::new();
-    for (i, at) in [10, 20, 20, 30].into_iter().enumerate() {
-        let mut a = new_alarm(&s, i as i64 + 1, 1, at);
-        if i == 3 {
-            a.device_id = other;
-        }
-        ids.push(db.open_alarm(&a, &[]).await.unwrap());
-    }
-    let page = |q: AlarmQuery| async move {
-        db.alarm_logs(&q)
-            .await
-            .unwrap()
-            .iter()
-            .map(|a| a.id)
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(
-        page(query(&s, 0, 10)).await,
-        vec![ids[3], ids[2], ids[1], ids[0]]
-    );
-    assert_eq!(page(query(&s, 1, 2)).await, vec![ids[2], ids[1]]);
-    let window = AlarmQuery {
-        start: t(20),
-        end: t(20),
-        ..query(&s, 0, 10)
-    };
-    assert_eq!(page(window).await, vec![ids[2], ids[1]]);
-    let one = AlarmQuery {
-        device_id: Some(other),
-        ..query(&s, 0, 10)
-    };
-    assert_eq!(page(one).await, vec![ids[3]]);
-    let elsewhere = AlarmQuery {
-        project_id: s.p + 1000,
-        ..query(&s, 0, 10)
-    };
-    assert!(page(elsewhere).await.is_empty());
-    let shown = &db.alarm_logs(&query(&s, 0, 1)).await.unwrap()[0];
-    assert_eq!(shown.device_name, "device k2");
-    assert_eq!(shown.created_at, t(30));
-    // Alarms go with their device.
-    assert!(db.delete_device(s.p, other).await.unwrap());
-    assert_eq!(page(query(&s, 0, 10)).await, vec![ids[2], ids[1], ids[0]]);
-}
-
 #[tokio::test]
 async fn alarm_rules_are_scoped() {
     on_every_backend!(rules_scoped);
@@ -434,14 +285,4 @@ async fn alarms_open_and_close_with_the_device_summary() {
 #[tokio::test]
 async fn alarm_context_has_recipients_with_the_switch_on() {
     on_every_backend!(context);
-}
-
-#[tokio::test]
-async fn notifications_are_claimed_once_and_attempts_logged() {
-    on_every_backend!(delivery);
-}
-
-#[tokio::test]
-async fn alarm_logs_page_and_window() {
-    on_every_backend!(logs_paged);
 }

@@ -157,6 +157,32 @@ async fn logs_paged(db: &Db) {
     assert_eq!(page(query(&s, 0, 10)).await, vec![ids[2], ids[1], ids[0]]);
 }
 
+/// Workers claiming at the same time never share a notification.
+async fn concurrent_claims(db: &Db) {
+    let s = scene(db).await;
+    let notes: Vec<_> = (0..40).map(|_| note(s.user, "open")).collect();
+    db.open_alarm(&new_alarm(&s, 1, 1, 20), &notes)
+        .await
+        .unwrap();
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move { db.claim_notifications(t(30), t(90), 7).await.unwrap() })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for w in workers {
+        let claimed = w.await.unwrap();
+        assert!(claimed.len() <= 7);
+        ids.extend(claimed.iter().map(|n| n.id));
+    }
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n);
+    assert_eq!(n, 28);
+}
+
 #[tokio::test]
 async fn notifications_are_claimed_once_and_attempts_logged() {
     on_every_backend!(delivery);
@@ -165,4 +191,9 @@ async fn notifications_are_claimed_once_and_attempts_logged() {
 #[tokio::test]
 async fn alarm_logs_page_and_window() {
     on_every_backend!(logs_paged);
+}
+
+#[tokio::test]
+async fn concurrent_claims_share_nothing() {
+    on_every_backend!(concurrent_claims);
 }

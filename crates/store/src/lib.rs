@@ -9,6 +9,7 @@
 //! goes through. On PostgreSQL both are the same pool.
 
 mod access;
+mod alarms;
 mod checkpoint;
 mod codes;
 mod convert;

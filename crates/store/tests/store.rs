@@ -133,6 +133,10 @@ macro_rules! on_every_backend {
 
 #[path = "store/accounts.rs"]
 mod accounts;
+#[path = "store/alarm_delivery.rs"]
+mod alarm_delivery;
+#[path = "store/alarms.rs"]
+mod alarms;
 #[path = "store/bindings.rs"]
 mod bindings;
 #[path = "store/codes.rs"]

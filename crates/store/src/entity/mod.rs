@@ -1,6 +1,10 @@
 //! sea-orm entities, one per table. Times are unix milliseconds.
 
 pub mod admin;
+pub mod alarm;
+pub mod alarm_notification;
+pub mod alarm_notify_attempt;
+pub mod alarm_rule;
 pub mod api_app;
 pub mod attribute_history;
 pub mod attribute_model;

@@ -19,6 +19,7 @@ mod m0007_customers;
 mod m0008_bindings;
 mod m0010_telemetry;
 mod m0011_living;
+mod m0012_alarms;
 
 /// Runs the schema migrations of the store, in order.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_bindings::Migration),
             Box::new(m0010_telemetry::Migration),
             Box::new(m0011_living::Migration),
+            Box::new(m0012_alarms::Migration),
         ]
     }
 }

@@ -154,7 +154,7 @@ impl Db {
         }))
     }
 
-    pub(super) async fn models_of(
+    pub(crate) async fn models_of(
         &self,
         type_id: DeviceTypeId,
     ) -> StoreResult<Vec<AttributeModel>> {

@@ -30,7 +30,7 @@ async fn control(db: &Db) {
     let lamp = db.insert_device_type(new_type(p, "Lamp")).await.unwrap();
     let a = device(db, p, lamp.id, "a").await;
     let bus = LocalBus::new();
-    let tel = service(db, &bus);
+    let tel = service(db, &bus).await;
     let id = a.id.to_string();
     let dev = tel
         .authenticate(&a.access_token, &key)
@@ -245,7 +245,7 @@ async fn certificates(db: &Db) {
     let key = project_key(db).await;
     let lamp = db.insert_device_type(new_type(p, "Lamp")).await.unwrap();
     let bus = LocalBus::new();
-    let tel = service(db, &bus);
+    let tel = service(db, &bus).await;
 
     let cert = tel
         .issue_certificate(&key, "sensor-1", None, None)

@@ -8,6 +8,9 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 use thingstead_core::DomainError;
 use thingstead_core::Telemetry;
+use thingstead_core::alarms::{Alarms, Providers};
+use thingstead_core::live::LiveEvents;
+use thingstead_core::notify::{Alert, AlertSender, Push, Pusher, SendError};
 use thingstead_core::telemetry::*;
 use thingstead_devices::LocalBus;
 
@@ -20,11 +23,37 @@ pub(super) fn attrs(v: Value) -> Attributes {
     }
 }
 
-pub(super) fn service(db: &Db, bus: &LocalBus) -> Telemetry {
+/// A provider that delivers everything.
+struct Delivered;
+
+#[async_trait::async_trait]
+impl Pusher for Delivered {
+    async fn push(&self, _: &Push) -> Result<(), SendError> {
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl AlertSender for Delivered {
+    async fn send_alert(&self, _: &Alert) -> Result<(), SendError> {
+        Ok(())
+    }
+}
+
+pub(super) async fn service(db: &Db, bus: &LocalBus) -> Telemetry {
+    let providers = Providers {
+        push: Arc::new(Delivered),
+        sms: Arc::new(Delivered),
+        email: Arc::new(Delivered),
+    };
+    let alarms = Alarms::start(Arc::new(db.clone()), providers, LiveEvents::default())
+        .await
+        .unwrap();
     Telemetry::new(
         Arc::new(db.clone()),
         Arc::new(db.clone()),
         Arc::new(bus.clone()),
+        alarms,
     )
 }
 
@@ -56,7 +85,7 @@ async fn reports(db: &Db) {
     let a = device(db, p, lamp.id, "a").await;
     let b = device(db, p, lamp.id, "b").await;
     let bus = LocalBus::new();
-    let tel = service(db, &bus);
+    let tel = service(db, &bus).await;
     let id = a.id.to_string();
 
     assert!(

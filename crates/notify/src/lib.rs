@@ -72,7 +72,8 @@ pub fn build(config: &NotifyConfig, data_dir: &Path) -> Result<Senders, String> 
             (s.clone(), s)
         }
     };
-    let (email, email_alerts): (Arc<dyn Sender>, Arc<dyn AlertSender>) = match config.email_provider {
+    let (email, email_alerts): (Arc<dyn Sender>, Arc<dyn AlertSender>) = match config.email_provider
+    {
         EmailProvider::Log => {
             let s = log_sender()?;
             (s.clone(), s)
@@ -92,9 +93,9 @@ pub fn build(config: &NotifyConfig, data_dir: &Path) -> Result<Senders, String> 
         }
     };
     let push: Arc<dyn Pusher> = match config.push_webhook_url.as_deref().map(str::trim) {
-        Some(url) if !url.is_empty() => Arc::new(
-            WebhookSender::new(url).map_err(|e| format!("{e}; check --push-webhook-url"))?,
-        ),
+        Some(url) if !url.is_empty() => {
+            Arc::new(WebhookSender::new(url).map_err(|e| format!("{e}; check --push-webhook-url"))?)
+        }
         _ => log_sender()?,
     };
     Ok(Senders {

@@ -144,15 +144,21 @@ impl SmtpSender {
 #[async_trait]
 impl Sender for SmtpSender {
     async fn send(&self, message: &Message) -> Result<(), SendError> {
-        self.mail(&message.to, SUBJECT, &message.text, message.purpose.as_str())
-            .await
+        self.mail(
+            &message.to,
+            SUBJECT,
+            &message.text,
+            message.purpose.as_str(),
+        )
+        .await
     }
 }
 
 #[async_trait]
 impl AlertSender for SmtpSender {
     async fn send_alert(&self, alert: &Alert) -> Result<(), SendError> {
-        self.mail(&alert.to, &alert.subject, &alert.text, "alarm").await
+        self.mail(&alert.to, &alert.subject, &alert.text, "alarm")
+            .await
     }
 }
 

@@ -66,7 +66,12 @@ impl WebhookSender {
             })?;
         let status = response.status();
         if !status.is_success() {
-            tracing::warn!(host, status = status.as_u16(), what, "webhook refused the message");
+            tracing::warn!(
+                host,
+                status = status.as_u16(),
+                what,
+                "webhook refused the message"
+            );
             return Err(SendError(format!("webhook answered {status}")));
         }
         tracing::info!(to = %crate::mask(to), what, host, "message handed to the webhook");
@@ -85,7 +90,8 @@ impl Sender for WebhookSender {
             code: &message.code,
             text: &message.text,
         };
-        self.post(&payload, message.purpose.as_str(), &message.to).await
+        self.post(&payload, message.purpose.as_str(), &message.to)
+            .await
     }
 }
 

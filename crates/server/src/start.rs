@@ -9,10 +9,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use thingstead_core::bootstrap::{self, InitialCredentials};
+use thingstead_core::live::LiveEvents;
 use thingstead_core::password::PasswordHasher;
 use thingstead_core::store::{FileStore, Store};
 use thingstead_core::uploads::Uploads;
-use thingstead_core::live::LiveEvents;
 use thingstead_core::{Alarms, Identity, StoreError};
 use thingstead_devices::Gateway;
 use thingstead_http::AppState;

@@ -70,17 +70,33 @@ impl Hook {
 
     /// The next calls get these answers, in order; later ones get 200.
     pub fn answer_next(&self, answers: &[Answer]) {
-        self.state.script.lock().unwrap().extend(answers.iter().copied());
+        self.state
+            .script
+            .lock()
+            .unwrap()
+            .extend(answers.iter().copied());
     }
 
     /// Every body received so far.
     pub fn calls(&self) -> Vec<Value> {
-        self.state.calls.lock().unwrap().iter().map(|(_, b)| b.clone()).collect()
+        self.state
+            .calls
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, b)| b.clone())
+            .collect()
     }
 
     /// When each call arrived.
     pub fn arrivals(&self) -> Vec<Instant> {
-        self.state.calls.lock().unwrap().iter().map(|(t, _)| *t).collect()
+        self.state
+            .calls
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(t, _)| *t)
+            .collect()
     }
 
     /// Waits until at least `n` calls arrived, at most `timeout`; returns

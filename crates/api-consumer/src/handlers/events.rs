@@ -28,9 +28,8 @@ pub async fn events(State(s): State<AppState>, Authed(session, user): Authed) ->
             LivingError::Domain(d) => d,
             _ => DomainError::Internal,
         })?;
-    let events = stream.map(|e| {
-        Ok::<_, Infallible>(Event::default().event(e.kind).data(e.data.to_string()))
-    });
+    let events = stream
+        .map(|e| Ok::<_, Infallible>(Event::default().event(e.kind).data(e.data.to_string())));
     Ok(Sse::new(events)
         .keep_alive(KeepAlive::default())
         .into_response())

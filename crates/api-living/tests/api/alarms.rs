@@ -105,7 +105,11 @@ pub async fn home(app: &TestApp) -> Home {
 /// Adds a rule to the home's type.
 pub async fn rule(app: &TestApp, h: &Home, body: Value) -> Value {
     let r = app
-        .post_auth(&format!("/api/v1/device_type/{}/alarm_rules", h.type_id), body, &h.token)
+        .post_auth(
+            &format!("/api/v1/device_type/{}/alarm_rules", h.type_id),
+            body,
+            &h.token,
+        )
         .await;
     assert_eq!(r.body["result"], true, "{:?}", r.body);
     r.body["info"].clone()
@@ -160,7 +164,11 @@ pub async fn a_report_over_the_threshold_opens_one_alarm_and_pushes_it(app: Test
     .await;
     let (client, mut events) = connect(&app, &h.dev);
     report(&client, &mut events, json!({"temperature": 25})).await;
-    assert!(hook.calls().is_empty(), "below the threshold: {:?}", hook.calls());
+    assert!(
+        hook.calls().is_empty(),
+        "below the threshold: {:?}",
+        hook.calls()
+    );
 
     let sent = Instant::now();
     report(&client, &mut events, json!({"temperature": 35})).await;
@@ -199,9 +207,19 @@ pub async fn a_report_over_the_threshold_opens_one_alarm_and_pushes_it(app: Test
     let stat = app.get_auth("/api/v1/devices_alarm_stat", &h.token).await;
     assert_eq!(stat.body["info"]["alarm_2_total"], 1, "{:?}", stat.body);
     let stat = app.get_auth("/api/v1/devices_stat", &h.token).await;
-    assert_eq!(stat.body["info"]["alarm_device_total"], 1, "{:?}", stat.body);
-    let device = app.get_auth(&format!("/api/v1/device/{}", h.dev.id), &h.token).await;
-    assert_eq!(device.body["info"]["alarm"]["level"], 2, "{:?}", device.body);
+    assert_eq!(
+        stat.body["info"]["alarm_device_total"], 1,
+        "{:?}",
+        stat.body
+    );
+    let device = app
+        .get_auth(&format!("/api/v1/device/{}", h.dev.id), &h.token)
+        .await;
+    assert_eq!(
+        device.body["info"]["alarm"]["level"], 2,
+        "{:?}",
+        device.body
+    );
 
     // Back under the threshold: closed, no longer counted.
     report(&client, &mut events, json!({"temperature": 22})).await;
@@ -215,15 +233,26 @@ pub async fn a_report_over_the_threshold_opens_one_alarm_and_pushes_it(app: Test
     }
     assert!(closed, "{:?}", logs(&app, &h).await);
     let stat = app.get_auth("/api/v1/devices_stat", &h.token).await;
-    assert_eq!(stat.body["info"]["alarm_device_total"], 0, "{:?}", stat.body);
-    let device = app.get_auth(&format!("/api/v1/device/{}", h.dev.id), &h.token).await;
+    assert_eq!(
+        stat.body["info"]["alarm_device_total"], 0,
+        "{:?}",
+        stat.body
+    );
+    let device = app
+        .get_auth(&format!("/api/v1/device/{}", h.dev.id), &h.token)
+        .await;
     assert_eq!(device.body["info"]["alarm"], json!({}), "{:?}", device.body);
     // Over again: a second alarm.
     report(&client, &mut events, json!({"temperature": 40})).await;
     assert_eq!(hook.wait_for(2, Duration::from_secs(2)).await.len(), 2);
     assert_eq!(logs(&app, &h).await.len(), 2);
     let all = app.get_auth("/api/v1/alarm_logs", &h.token).await;
-    assert_eq!(all.body["info"]["items"].as_array().unwrap().len(), 2, "{:?}", all.body);
+    assert_eq!(
+        all.body["info"]["items"].as_array().unwrap().len(),
+        2,
+        "{:?}",
+        all.body
+    );
     // Nobody told B, whose switch is off.
     assert!(hook.calls().iter().all(|c| c["user_id"] == json!(h.a.id)));
     assert!(!h.b.id.is_empty());
@@ -246,17 +275,26 @@ pub async fn a_failing_webhook_is_retried_and_every_attempt_logged(app: TestApp,
     // The third attempt is recorded just after the webhook answered it.
     let mut attempts = Vec::new();
     for _ in 0..50 {
-        attempts = logs(&app, &h).await[0]["notify_logs"].as_array().unwrap().clone();
+        attempts = logs(&app, &h).await[0]["notify_logs"]
+            .as_array()
+            .unwrap()
+            .clone();
         if attempts.len() == 3 {
             break;
         }
         idle(&mut events, Duration::from_millis(100)).await;
     }
-    let results: Vec<_> = attempts.iter().map(|a| a["result"].as_str().unwrap().to_owned()).collect();
+    let results: Vec<_> = attempts
+        .iter()
+        .map(|a| a["result"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(results, ["failed", "failed", "ok"], "{attempts:?}");
     assert_eq!(attempts[0]["attempt"], 1);
     assert_eq!(attempts[2]["attempt"], 3);
-    assert!(attempts[0]["error"].as_str().unwrap().contains("500"), "{attempts:?}");
+    assert!(
+        attempts[0]["error"].as_str().unwrap().contains("500"),
+        "{attempts:?}"
+    );
     assert!(attempts[0]["time"].as_i64() <= attempts[2]["time"].as_i64());
 }
 
@@ -268,7 +306,11 @@ pub async fn a_notification_pending_at_restart_is_delivered_after_it(mut app: Te
         json!({"identifier": "temperature", "operator": ">", "threshold": 30, "message": "hot"}),
     )
     .await;
-    hook.answer_next(&[Answer::Status(503), Answer::Status(503), Answer::Status(503)]);
+    hook.answer_next(&[
+        Answer::Status(503),
+        Answer::Status(503),
+        Answer::Status(503),
+    ]);
     let (client, mut events) = connect(&app, &h.dev);
     report(&client, &mut events, json!({"temperature": 31})).await;
     assert_eq!(hook.wait_for(1, Duration::from_secs(5)).await.len(), 1);
@@ -278,14 +320,21 @@ pub async fn a_notification_pending_at_restart_is_delivered_after_it(mut app: Te
     let calls = hook.wait_for(4, Duration::from_secs(15)).await;
     assert_eq!(calls.len(), 4, "{calls:?}");
     assert!(*hook.arrivals().last().unwrap() > restarted);
-    let attempts = logs(&app, &h).await[0]["notify_logs"].as_array().unwrap().clone();
+    let attempts = logs(&app, &h).await[0]["notify_logs"]
+        .as_array()
+        .unwrap()
+        .clone();
     assert_eq!(attempts.last().unwrap()["result"], "ok", "{attempts:?}");
     assert_eq!(attempts.len(), 4, "{attempts:?}");
 }
 
 /// Reads server-sent events until `names` have all been seen (or `wait`
 /// passed); returns each event's name and JSON data.
-async fn read_events(resp: &mut reqwest::Response, names: &[&str], wait: Duration) -> Vec<(String, Value)> {
+async fn read_events(
+    resp: &mut reqwest::Response,
+    names: &[&str],
+    wait: Duration,
+) -> Vec<(String, Value)> {
     let mut text = String::new();
     let mut seen: Vec<(String, Value)> = Vec::new();
     let deadline = tokio::time::Instant::now() + wait;
@@ -332,19 +381,34 @@ pub async fn apps_follow_their_devices_live(app: TestApp, hook: Hook) {
     };
     let mut mine = follow(h.a.token.clone()).await;
     assert_eq!(mine.status(), 200);
-    assert!(mine.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    assert!(
+        mine.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
     let mut theirs = follow(stranger.token.clone()).await;
     let unauthenticated = app.get("/user/customer/user/events", &[]).await;
-    assert_eq!(unauthenticated.body["code"], 401, "{:?}", unauthenticated.body);
+    assert_eq!(
+        unauthenticated.body["code"], 401,
+        "{:?}",
+        unauthenticated.body
+    );
 
     let (client, mut events) = connect(&app, &h.dev);
     report(&client, &mut events, json!({"temperature": 33})).await;
     let seen = read_events(&mut mine, &["attributes", "alarm"], Duration::from_secs(5)).await;
-    let attrs = seen.iter().find(|(n, _)| n == "attributes").map(|(_, d)| d.clone());
+    let attrs = seen
+        .iter()
+        .find(|(n, _)| n == "attributes")
+        .map(|(_, d)| d.clone());
     let attrs = attrs.unwrap_or_else(|| panic!("no attributes event: {seen:?}"));
     assert_eq!(attrs["device_id"], json!(h.dev.id));
     assert_eq!(attrs["attributes"]["temperature"], 33);
-    let alarm = seen.iter().find(|(n, _)| n == "alarm").map(|(_, d)| d.clone());
+    let alarm = seen
+        .iter()
+        .find(|(n, _)| n == "alarm")
+        .map(|(_, d)| d.clone());
     let alarm = alarm.unwrap_or_else(|| panic!("no alarm event: {seen:?}"));
     assert_eq!(alarm["event"], "open");
     assert_eq!(alarm["alarm"]["message"], "hot");

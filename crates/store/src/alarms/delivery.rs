@@ -20,7 +20,8 @@ const SENT: &str = "sent";
 const FAILED: &str = "failed";
 
 impl Db {
-    /// One statement on both backends: `UPDATE … WHERE id IN (SELECT …
+    /// A read finds whether anything is due; then one statement on both
+    /// backends: `UPDATE … WHERE id IN (SELECT …
     /// FOR UPDATE SKIP LOCKED) RETURNING …`. On PostgreSQL the row locks
     /// let several processes claim at once without taking the same rows;
     /// SQLite has one writer (and no row locks, so the clause is left out).
@@ -43,6 +44,16 @@ impl Db {
                     .add(C::HeldUntil.is_null())
                     .add(C::HeldUntil.lt(now)),
             );
+        // Nothing due is the common case: asked of a reader, so that the
+        // idle poll never waits for (or holds) SQLite's one writer.
+        let any_due = alarm_notification::Entity::find()
+            .filter(due.clone())
+            .one(self.reader())
+            .await
+            .map_err(db_err)?;
+        if any_due.is_none() {
+            return Ok(Vec::new());
+        }
         let ids = Query::select()
             .column(C::Id)
             .from(alarm_notification::Entity)

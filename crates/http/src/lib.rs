@@ -31,6 +31,8 @@ pub struct AppState {
     pub living: thingstead_core::Living,
     /// Device data and control.
     pub telemetry: thingstead_core::Telemetry,
+    /// Alarm rules, alarm logs, acknowledging and clearing alarms.
+    pub alarms: thingstead_core::Alarms,
     pub uploads: Uploads,
     /// Base URL put into links, without a trailing slash.
     pub public_url: Arc<str>,

@@ -2,6 +2,7 @@
 //! application that mounts every API dialect. The binary in `main.rs` is a
 //! thin shell around [`start`]; the test kit calls it in-process.
 
+pub mod alarms;
 pub mod app;
 pub mod cli;
 pub mod config;

@@ -199,8 +199,23 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
         identity.session_cache(),
     );
     let bus = thingstead_devices::LocalBus::new();
-    let telemetry =
-        thingstead_core::Telemetry::new(store.clone(), Arc::new(db.clone()), Arc::new(bus.clone()));
+    let alarms = thingstead_core::Alarms::start(
+        crate::alarms::store(&db),
+        crate::alarms::unsent("no notification providers are configured"),
+        Default::default(),
+    )
+    .await
+    .map_err(|e| StartError::Database {
+        action: "load the open alarms",
+        url: redact_url(&url),
+        reason: e.to_string(),
+    })?;
+    let telemetry = thingstead_core::Telemetry::new(
+        store.clone(),
+        Arc::new(db.clone()),
+        Arc::new(bus.clone()),
+        alarms.clone(),
+    );
     let living = thingstead_core::Living::new(store.clone(), telemetry.clone());
     let uploads = Uploads::new(store, files, policy);
     let gateway = Gateway::new(telemetry.clone(), bus, gateway_config);
@@ -212,6 +227,7 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
         projects,
         living,
         telemetry,
+        alarms,
         uploads,
         public_url: public_url.as_str().into(),
         display_offset,

@@ -99,7 +99,12 @@ impl IntoResponse for ApiError {
             ),
             E::Unauthenticated => fail(UNAUTHORIZED, "invalid or expired access token", vec![]),
             E::Forbidden => fail(FORBIDDEN, msg, vec![]),
-            E::NotFound(_) => fail(NOT_FOUND, msg, vec![]),
+            // `device_type` reads "device type not found", like the other parts.
+            E::NotFound(what) => fail(
+                NOT_FOUND,
+                format!("{} not found", what.replace('_', " ")),
+                vec![],
+            ),
             E::Conflict(_) | E::PhoneTaken | E::UsernameTaken | E::EmailTaken => {
                 fail(CONFLICT, msg, vec![])
             }

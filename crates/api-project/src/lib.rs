@@ -6,6 +6,9 @@ pub mod auth;
 pub mod envelope;
 mod handlers;
 
+/// The alarm rule as the project API shows it, for the command line.
+pub use handlers::alarms::dto::{RuleBody, RuleItem};
+
 use thingstead_http::AppState;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -19,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(handlers::control::routes())
         .merge(handlers::customers::routes())
         .merge(handlers::bindings::routes())
-        .merge(handlers::gateways::routes());
+        .merge(handlers::gateways::routes())
+        .merge(handlers::alarms::routes());
     thingstead_http::finish::<envelope::Project>(routes)
 }

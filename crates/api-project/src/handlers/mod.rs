@@ -1,6 +1,7 @@
 //! Seed 003 handlers, one module per part of the document.
 
 pub mod access;
+pub mod alarms;
 pub mod bindings;
 pub mod control;
 pub mod customers;

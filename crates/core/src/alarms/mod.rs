@@ -198,6 +198,22 @@ impl Alarms {
         })
     }
 
+    /// The service for managing rules and alarms only (the command line):
+    /// no open alarms are loaded, no report is evaluated and nothing is
+    /// delivered; notifications queued meanwhile wait for a server.
+    pub fn manage(store: Arc<dyn AlarmStore>) -> Alarms {
+        let (tx, _) = mpsc::unbounded_channel();
+        Alarms {
+            inner: Arc::new(Inner {
+                store,
+                engine: engine::Engine::default(),
+                transitions: tx,
+                live: LiveEvents::default(),
+                tasks: Mutex::new(None),
+            }),
+        }
+    }
+
     /// The live event hub the server-sent event streams follow.
     pub fn live(&self) -> &LiveEvents {
         &self.inner.live

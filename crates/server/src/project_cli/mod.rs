@@ -7,6 +7,7 @@
 //! a new resource adds a file and one variant of [`ProjectCommand`].
 
 mod admins;
+mod alarm_rules;
 mod apps;
 mod customers;
 mod device_groups;
@@ -15,13 +16,14 @@ mod projects;
 mod roles;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 use serde_json::Value;
 use thingstead_core::bootstrap::InitialCredentials;
 use thingstead_core::model::ProjectId;
 use thingstead_core::password::PasswordHasher;
-use thingstead_core::{DomainError, Projects};
+use thingstead_core::{Alarms, DomainError, Projects};
 
 use crate::cli::Flags;
 use crate::config::Settings;
@@ -53,6 +55,9 @@ pub enum ProjectCommand {
     /// Manage a project's customer roles.
     #[command(subcommand)]
     Role(roles::RoleCommand),
+    /// Manage the alarm rules of a project's device types.
+    #[command(subcommand)]
+    AlarmRules(alarm_rules::AlarmRuleCommand),
 }
 
 impl ProjectCommand {
@@ -67,6 +72,7 @@ impl ProjectCommand {
             ProjectCommand::DeviceGroup(c) => c.flags(),
             ProjectCommand::Customer(c) => c.flags(),
             ProjectCommand::Role(c) => c.flags(),
+            ProjectCommand::AlarmRules(c) => c.flags(),
         }
     }
 }
@@ -116,6 +122,7 @@ impl CliError {
 /// The project service on the configured database.
 pub struct Console {
     projects: Projects,
+    db: thingstead_store::Db,
 }
 
 impl Console {
@@ -134,13 +141,25 @@ impl Console {
         .map_err(|e| StartError::Config(format!("the Argon2 parameters are not usable ({e})")))?;
         Ok(Console {
             // A command-line process serves no sessions: its cache stays empty.
-            projects: Projects::new(std::sync::Arc::new(db), hasher, policy, Default::default()),
+            projects: Projects::new(
+                std::sync::Arc::new(db.clone()),
+                hasher,
+                policy,
+                Default::default(),
+            ),
+            db,
         })
     }
 
     /// The project service.
     pub fn projects(&self) -> &Projects {
         &self.projects
+    }
+
+    /// The alarm service on the database, for managing rules: it evaluates
+    /// nothing and sends no notifications (the server does).
+    pub fn alarms(&self) -> Alarms {
+        Alarms::manage(Arc::new(self.db.clone()))
     }
 
     /// The project asked for, or the default project.
@@ -194,6 +213,7 @@ pub async fn run(config: Option<&Path>, command: &ProjectCommand) -> Result<Valu
         ProjectCommand::DeviceGroup(c) => device_groups::run(&console, c).await,
         ProjectCommand::Customer(c) => customers::run(&console, c).await,
         ProjectCommand::Role(c) => roles::run(&console, c).await,
+        ProjectCommand::AlarmRules(c) => alarm_rules::run(&console, c).await,
     }
 }
 

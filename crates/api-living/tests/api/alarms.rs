@@ -178,7 +178,7 @@ pub async fn a_report_over_the_threshold_opens_one_alarm_and_pushes_it(app: Test
     let push = &calls[0];
     assert_eq!(push["user_id"], json!(h.a.id));
     assert_eq!(push["push_channel"]["deviceId"], "phone-a");
-    assert_eq!(push["push_channel"]["deviceType"], "ios");
+    assert_eq!(push["push_channel"]["deviceType"], "iOS");
     assert_eq!(push["device"]["id"], json!(h.dev.id));
     assert_eq!(push["event"], "open");
     assert_eq!(push["alarm"]["alarm_level"], 2);

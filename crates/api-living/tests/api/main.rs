@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod addresses;
+mod alarm_flows;
 mod alarms;
 mod bindings;
 mod envelope;
@@ -15,6 +16,7 @@ mod sharing;
 mod story;
 
 use addresses::*;
+use alarm_flows::*;
 use bindings::*;
 use envelope::*;
 use onboarding::*;
@@ -61,6 +63,8 @@ alarms::with_hook_tests!(
     a_failing_webhook_is_retried_and_every_attempt_logged,
     a_notification_pending_at_restart_is_delivered_after_it,
     apps_follow_their_devices_live,
+    offline_and_event_rules_open_and_close,
+    rules_that_ask_for_sms_and_email_send_them,
 );
 
 /// A signed-in app user.

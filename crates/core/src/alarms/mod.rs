@@ -19,6 +19,7 @@ mod engine;
 mod manage;
 pub mod model;
 pub mod rules;
+pub mod template;
 mod writer;
 
 use std::sync::{Arc, Mutex, PoisonError};

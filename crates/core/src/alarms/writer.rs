@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 use tokio::sync::{Notify, mpsc};
 
 use super::engine::{Transition, Trigger};
-use super::rules::{AlarmRule, Condition, NotifyOn, render};
+use super::rules::{AlarmRule, Condition, NotifyOn};
+use super::template::render;
 use super::{AlarmContext, AlarmStatus, AlarmStore, NewAlarm, NewNotification, NotifyChannel};
 use crate::Time;
 use crate::live::{LiveEvent, LiveEvents};

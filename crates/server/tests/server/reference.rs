@@ -14,6 +14,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("put", "/user/customer/user/update"),
     ("post", "/user/customer/user/provision"),
     ("post", "/user/customer/user/login"),
+    ("get", "/user/customer/user/events"),
     ("post", "/v1/common/file/getUploadParams"),
     ("post", "/v1/common/file/localUpload"),
     ("get", "/v1/common/file/{module}/{name}"),

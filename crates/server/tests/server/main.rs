@@ -6,6 +6,7 @@
 
 mod cli;
 mod process;
+mod project_alarms;
 mod project_customers;
 mod project_devices;
 mod reference;

@@ -177,7 +177,8 @@ impl Gateway {
     }
 
     /// Stops accepting, closes every device connection (MQTT 5 devices are
-    /// told the server is shutting down) and waits for them at most `wait`.
+    /// told to use another server, 0x9C; 3.1.1 connections are closed) and
+    /// waits for them at most `wait`.
     pub async fn shutdown(&self, wait: Duration) {
         self.shared.stop.cancel();
         self.shared.tasks.close();

@@ -227,7 +227,9 @@ pub enum Close {
     PacketTooLarge,
     KeepAliveTimeout,
     SessionTakenOver,
-    ServerShuttingDown,
+    /// The server is draining: the device should reconnect, through the
+    /// load balancer to another node or to this one once it is back.
+    UseAnotherServer,
     QosNotSupported,
     TopicAliasInvalid,
 }
@@ -417,7 +419,7 @@ impl Out {
                     Close::PacketTooLarge => R::PacketTooLarge,
                     Close::KeepAliveTimeout => R::KeepAliveTimeout,
                     Close::SessionTakenOver => R::SessionTakenOver,
-                    Close::ServerShuttingDown => R::ServerShuttingDown,
+                    Close::UseAnotherServer => R::UseAnotherServer,
                     Close::QosNotSupported => R::QosNotSupported,
                     Close::TopicAliasInvalid => R::TopicAliasInvalid,
                 },

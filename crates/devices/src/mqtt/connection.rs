@@ -77,7 +77,7 @@ pub(crate) async fn run(mut conn: Conn, shared: &Arc<Shared>) {
         loop {
             tokio::select! {
                 biased;
-                () = shared.stop.cancelled() => break End::Close(Close::ServerShuttingDown),
+                () = shared.stop.cancelled() => break End::Close(Close::UseAnotherServer),
                 downlink = conn.registration.downlinks.recv() => match downlink {
                     Some(msg) => {
                         if let Err(end) = conn.deliver(*msg).await {

@@ -188,3 +188,23 @@ pub async fn keep_alive_expiry_flips_online(app: TestApp) {
     );
     wait_online(&app, &token, &dev.id, false, Duration::from_secs(2)).await;
 }
+
+pub async fn a_draining_server_sends_devices_elsewhere_and_keeps_what_it_acknowledged(
+    mut app: TestApp,
+) {
+    let (token, dev) = setup(&app, "Meter").await;
+    let mut device = V5::connect(app.mqtt_addr, &dev).await;
+    for n in 0..20 {
+        let ack = device
+            .publish_qos1("attributes", serde_json::json!({"n": n}).to_string())
+            .await;
+        assert_eq!(ack, p5::PubAckReason::Success);
+    }
+    let ((), reason) = tokio::join!(app.restart(), device.disconnected());
+    assert_eq!(reason, Some(p5::DisconnectReasonCode::UseAnotherServer));
+    // The project token is stored: it still works after the restart.
+    let r = app
+        .get_auth(&format!("/api/v1/device/{}/attributes_raw", dev.id), &token)
+        .await;
+    assert_eq!(r.body["info"]["n"], 19, "{:?}", r.body);
+}

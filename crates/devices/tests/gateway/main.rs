@@ -31,6 +31,7 @@ on_both_backends!(
     wrong_credentials_are_refused_v5,
     a_second_connection_takes_over_v3,
     a_second_connection_takes_over_v5,
+    a_draining_server_sends_devices_elsewhere_and_keeps_what_it_acknowledged,
     a_persistent_session_keeps_its_subscriptions,
     keep_alive_expiry_flips_online,
     foreign_publish_is_refused_v5,

@@ -138,6 +138,10 @@ pub struct Flags {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[arg(long)]
     pub smtp_tls: Option<String>,
+    /// Days of device history kept; 0 keeps everything [default: 0]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[arg(long)]
+    pub history_retention_days: Option<u32>,
     /// Password hashes computed at once [default: cores - 1, at least 1]
     #[serde(skip_serializing_if = "Option::is_none")]
     #[arg(long)]

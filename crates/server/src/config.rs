@@ -66,6 +66,9 @@ pub struct Settings {
     pub notify: NotifyConfig,
     /// Password hashes computed at once; default one less than the cores.
     pub password_hash_concurrency: Option<usize>,
+    /// Days of device history kept (attribute history, events, data
+    /// messages, commands, presence); 0 keeps everything.
+    pub history_retention_days: u32,
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     // Policy: every field of `thingstead_core::Policy`.
@@ -102,6 +105,7 @@ impl Default for Settings {
             display_offset: "+08:00".into(),
             notify: NotifyConfig::default(),
             password_hash_concurrency: None,
+            history_retention_days: 0,
             argon2_memory_kib: ARGON2_MIN_MEMORY_KIB,
             argon2_iterations: ARGON2_MIN_ITERATIONS,
             code_ttl_secs: secs(p.code_ttl),

@@ -44,6 +44,8 @@ pub struct RunningServer {
     _gateway_guard: DropGuard,
     telemetry: thingstead_core::Telemetry,
     alarms: Alarms,
+    /// Stops the history upkeep with the server.
+    _upkeep_guard: DropGuard,
     public_url: String,
     data_dir: PathBuf,
     credentials: Option<InitialCredentials>,
@@ -228,6 +230,7 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
     );
     let living = thingstead_core::Living::new(store.clone(), telemetry.clone());
     let uploads = Uploads::new(store, files, policy);
+    let upkeep_guard = spawn_upkeep(db.clone(), settings.history_retention_days);
     let gateway = Gateway::new(telemetry.clone(), bus, gateway_config);
     gateway.serve_mqtt(mqtt_listener);
     gateway.serve_tcp(tcp_listener);
@@ -271,6 +274,7 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
         gateway,
         telemetry,
         alarms,
+        _upkeep_guard: upkeep_guard,
         public_url,
         data_dir,
         credentials,
@@ -280,6 +284,38 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
 }
 
 /// Binds the listener of settings key `key` (`http_listen`…).
+/// How often the device history is kept in shape.
+const UPKEEP_EVERY: Duration = Duration::from_secs(3600);
+
+/// Runs the history upkeep now and every hour: day partitions ahead on
+/// PostgreSQL, and history older than `retention_days` (0: none) removed.
+fn spawn_upkeep(db: Db, retention_days: u32) -> DropGuard {
+    let stop = tokio_util::sync::CancellationToken::new();
+    let guard = stop.clone().drop_guard();
+    let retention = (retention_days > 0).then(|| chrono::Duration::days(i64::from(retention_days)));
+    tokio::spawn(async move {
+        loop {
+            match db.upkeep(thingstead_core::now(), retention).await {
+                Ok(done) if done != thingstead_store::Upkeep::default() => tracing::info!(
+                    partitions_created = done.partitions_created,
+                    partitions_dropped = done.partitions_dropped,
+                    rows_deleted = done.rows_deleted,
+                    "device history kept in shape"
+                ),
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "the device history upkeep failed; it runs again in an hour")
+                }
+            }
+            tokio::select! {
+                () = stop.cancelled() => return,
+                () = tokio::time::sleep(UPKEEP_EVERY) => {}
+            }
+        }
+    });
+    guard
+}
+
 async fn bind(key: &str, addr: &str) -> Result<(TcpListener, SocketAddr), StartError> {
     let addr = addr.trim();
     let listener = TcpListener::bind(addr)

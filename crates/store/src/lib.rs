@@ -21,6 +21,7 @@ mod grants;
 mod living;
 mod migration;
 mod projects;
+mod retention;
 mod sessions;
 mod telemetry;
 mod users;
@@ -40,6 +41,7 @@ use thingstead_core::store::{Store, StoreResult};
 
 pub use files::LocalFiles;
 pub use migration::Migrator;
+pub use retention::Upkeep;
 
 /// Connections of the SQLite reader pool.
 const SQLITE_READERS: u32 = 4;

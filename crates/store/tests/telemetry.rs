@@ -138,6 +138,8 @@ mod service;
 mod store_reads;
 #[path = "telemetry/store_side.rs"]
 mod store_side;
+#[path = "telemetry/upkeep.rs"]
+mod upkeep;
 
 /// A fixed time, `secs` seconds after a fixed origin, in whole milliseconds.
 fn t(secs: i64) -> DateTime<Utc> {

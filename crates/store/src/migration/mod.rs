@@ -20,6 +20,9 @@ mod m0008_bindings;
 mod m0010_telemetry;
 mod m0011_living;
 mod m0012_alarms;
+mod m0013_history_partitions;
+
+pub(crate) use m0013_history_partitions::DAYS_AHEAD;
 
 /// Runs the schema migrations of the store, in order.
 pub struct Migrator;
@@ -39,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_telemetry::Migration),
             Box::new(m0011_living::Migration),
             Box::new(m0012_alarms::Migration),
+            Box::new(m0013_history_partitions::Migration),
         ]
     }
 }

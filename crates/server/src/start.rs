@@ -46,6 +46,10 @@ pub struct RunningServer {
     alarms: Alarms,
     /// Stops the history upkeep with the server.
     _upkeep_guard: DropGuard,
+    /// Stops this node's beat with the server.
+    _beat_guard: DropGuard,
+    db: Db,
+    node_id: String,
     public_url: String,
     data_dir: PathBuf,
     credentials: Option<InitialCredentials>,
@@ -113,8 +117,13 @@ impl RunningServer {
         }
         let gateway = self.gateway.clone();
         let (telemetry, alarms) = (self.telemetry.clone(), self.alarms.clone());
+        let (db, node) = (self.db.clone(), self.node_id.clone());
         let devices = async move {
             gateway.shutdown(DRAIN_TIMEOUT).await;
+            // Its devices are offline one by one: the node leaves cleanly.
+            if let Err(e) = db.node_left(&node).await {
+                tracing::warn!(error = %e, "this node's record could not be removed");
+            }
             // Reports queued by the closed connections are written, then
             // the alarm changes they made; queued notifications stay queued.
             telemetry.close().await;
@@ -222,15 +231,18 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
             url: redact_url(&url),
             reason: e.to_string(),
         })?;
+    let node_id = node_id();
     let telemetry = thingstead_core::Telemetry::new(
         store.clone(),
         Arc::new(db.clone()),
         Arc::new(bus.clone()),
         alarms.clone(),
+        &node_id,
     );
     let living = thingstead_core::Living::new(store.clone(), telemetry.clone());
     let uploads = Uploads::new(store, files, policy);
     let upkeep_guard = spawn_upkeep(db.clone(), settings.history_retention_days);
+    let beat_guard = spawn_node_beat(db.clone(), node_id.clone());
     let gateway = Gateway::new(telemetry.clone(), bus, gateway_config);
     gateway.serve_mqtt(mqtt_listener);
     gateway.serve_tcp(tcp_listener);
@@ -275,6 +287,9 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
         telemetry,
         alarms,
         _upkeep_guard: upkeep_guard,
+        _beat_guard: beat_guard,
+        db: db.clone(),
+        node_id: node_id.clone(),
         public_url,
         data_dir,
         credentials,
@@ -284,6 +299,55 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
 }
 
 /// Binds the listener of settings key `key` (`http_listen`…).
+/// How often a node records that it is alive, and looks for dead ones.
+const NODE_BEAT: Duration = Duration::from_secs(2);
+/// A node silent this long is dead: its devices are set offline.
+const NODE_SILENT: Duration = Duration::from_secs(10);
+
+/// A fresh node id: 8 random hex digits.
+fn node_id() -> String {
+    let mut bytes = [0u8; 4];
+    if getrandom::fill(&mut bytes).is_err() {
+        bytes = std::process::id().to_be_bytes();
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Beats for this node every two seconds and sets the devices of nodes
+/// that stopped beating (another process that died, or this process's
+/// previous run) offline.
+fn spawn_node_beat(db: Db, node: String) -> DropGuard {
+    let stop = tokio_util::sync::CancellationToken::new();
+    let guard = stop.clone().drop_guard();
+    tokio::spawn(async move {
+        let mut failing = false;
+        loop {
+            let now = thingstead_core::now();
+            let beat = db.node_beat(&node, now).await;
+            let swept = db.sweep_dead_nodes(now, NODE_SILENT).await;
+            match (beat, swept) {
+                (Ok(()), Ok(n)) => {
+                    failing = false;
+                    if n > 0 {
+                        tracing::info!(devices = n, "devices of a node that stopped set offline");
+                    }
+                }
+                (Err(e), _) | (_, Err(e)) => {
+                    if !failing {
+                        tracing::warn!(error = %e, "the node beat failed");
+                    }
+                    failing = true;
+                }
+            }
+            tokio::select! {
+                () = stop.cancelled() => return,
+                () = tokio::time::sleep(NODE_BEAT) => {}
+            }
+        }
+    });
+    guard
+}
+
 /// How often the device history is kept in shape.
 const UPKEEP_EVERY: Duration = Duration::from_secs(3600);
 

@@ -20,6 +20,7 @@ mod files;
 mod grants;
 mod living;
 mod migration;
+mod nodes;
 mod projects;
 mod retention;
 mod sessions;

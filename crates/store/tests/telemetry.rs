@@ -132,6 +132,8 @@ macro_rules! on_every_backend {
 
 #[path = "telemetry/control.rs"]
 mod control;
+#[path = "telemetry/nodes.rs"]
+mod nodes;
 #[path = "telemetry/service.rs"]
 mod service;
 #[path = "telemetry/store_reads.rs"]

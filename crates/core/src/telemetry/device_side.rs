@@ -42,7 +42,7 @@ impl Telemetry {
         transport: Transport,
     ) -> Result<Attributes, DomainError> {
         self.data()
-            .set_presence(device.device, true, transport, now())
+            .set_presence(device.device, true, transport, now(), self.node())
             .await?;
         self.alarms().on_connected(device).await;
         if device.is_gateway {
@@ -76,7 +76,7 @@ impl Telemetry {
             return Ok(());
         }
         self.data()
-            .set_presence(device.device, false, transport, now())
+            .set_presence(device.device, false, transport, now(), self.node())
             .await?;
         self.alarms().on_disconnected(device).await;
         if device.is_gateway {

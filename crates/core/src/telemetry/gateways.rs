@@ -65,7 +65,7 @@ impl Telemetry {
                 continue;
             }
             self.data()
-                .set_presence(sub, online, transport, now())
+                .set_presence(sub, online, transport, now(), self.node())
                 .await?;
         }
         Ok(())

@@ -99,14 +99,17 @@ pub trait TelemetryStore: Send + Sync {
     async fn remove_attributes(&self, device: DeviceId, keys: &[String]) -> StoreResult<()>;
     /// A page of one attribute's history, newest first.
     async fn series(&self, query: &SeriesQuery) -> StoreResult<Vec<Point>>;
-    /// Records a connect or disconnect and sets `online`; a connect also
-    /// sets the `connect` time of `active`. Nothing for a missing device.
+    /// Records a connect or disconnect on `node` and sets `online`; a
+    /// connect also sets the `connect` time of `active` and makes `node` the
+    /// device's node. A disconnect changes nothing (and records nothing)
+    /// when another node holds the device now. Nothing for a missing device.
     async fn set_presence(
         &self,
         device: DeviceId,
         online: bool,
         transport: Transport,
         at: Time,
+        node: &str,
     ) -> StoreResult<()>;
     /// Records a command sent to a device.
     async fn record_command(
@@ -148,17 +151,20 @@ struct Inner {
     models: models::TypeModels,
     /// Rules evaluated on each report and presence change.
     alarms: crate::Alarms,
+    /// This process's node id, recorded with each device it connects.
+    node: Arc<str>,
 }
 
 impl Telemetry {
     /// The service over the two stores and the bus, checking reports
-    /// against `alarms`. Must be called within a Tokio runtime: it spawns
+    /// against `alarms`, recording connections as held by `node`. Must be called within a Tokio runtime: it spawns
     /// the ingest writer.
     pub fn new(
         store: Arc<dyn Store>,
         data: Arc<dyn TelemetryStore>,
         bus: Arc<dyn DeviceBus>,
         alarms: crate::Alarms,
+        node: &str,
     ) -> Self {
         let ingest = ingest::Ingest::start(data.clone());
         Telemetry {
@@ -169,6 +175,7 @@ impl Telemetry {
                 ingest,
                 models: models::TypeModels::default(),
                 alarms,
+                node: node.into(),
             }),
         }
     }
@@ -182,6 +189,10 @@ impl Telemetry {
 
     fn data(&self) -> &dyn TelemetryStore {
         self.inner.data.as_ref()
+    }
+
+    fn node(&self) -> &str {
+        &self.inner.node
     }
 
     fn alarms(&self) -> &crate::Alarms {

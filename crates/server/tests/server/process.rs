@@ -288,3 +288,119 @@ async fn sigterm_exits_0_and_logs_hold_no_secrets() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `key=127.0.0.1:port` (or `"key":"127.0.0.1:port"`) from a log line.
+fn addr_of(line: &str, key: &str) -> String {
+    let at = line.find(&format!("{key}=")).unwrap() + key.len() + 1;
+    line[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_process_leaves_no_device_online() {
+    thingstead_notify::install_tls_provider();
+    let dir = temp_dir("thingstead-kill");
+    let serve = [
+        "serve",
+        "--http-listen",
+        "127.0.0.1:0",
+        "--data-dir",
+        dir.to_str().unwrap(),
+    ];
+    let mut p = Proc::start(&serve);
+    let ready = p.wait_for("thingstead is ready");
+    let (http_addr, mqtt_addr) = (addr_of(&ready, "http"), addr_of(&ready, "mqtt"));
+    let http = reqwest::Client::new();
+    let creds: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("initial-credentials.json")).unwrap())
+            .unwrap();
+    let app = &creds["api_app"];
+    let token: Value = http
+        .post(format!("http://{http_addr}/api/v1/access_token"))
+        .json(&json!({"app_id": app["app_id"], "access_key": app["access_key"], "secret_key": app["secret_key"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["info"]["access_token"].as_str().unwrap().to_owned();
+    let get = |base: String, path: String| {
+        let (http, token) = (http.clone(), token.clone());
+        async move {
+            let r = http
+                .get(format!("http://{base}{path}"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    let created: Value = http
+        .post(format!("http://{http_addr}/api/v1/device"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "door"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["info"]["id"].as_str().unwrap().to_owned();
+    let cert = get(
+        http_addr.clone(),
+        format!("/api/v1/device/{id}/certificate"),
+    )
+    .await;
+    let (host, port) = mqtt_addr.split_once(':').unwrap();
+    let mut o = rumqttc::MqttOptions::new("door", host, port.parse().unwrap());
+    o.set_credentials(
+        cert["info"]["access_token"].as_str().unwrap(),
+        cert["info"]["project_key"].as_str().unwrap(),
+    );
+    o.set_keep_alive(Duration::from_secs(300));
+    let (_client, mut events) = rumqttc::AsyncClient::new(o, 8);
+    loop {
+        let e = tokio::time::timeout(Duration::from_secs(10), events.poll())
+            .await
+            .unwrap()
+            .unwrap();
+        if matches!(e, rumqttc::Event::Incoming(rumqttc::Incoming::ConnAck(_))) {
+            break;
+        }
+    }
+    let online = get(http_addr.clone(), format!("/api/v1/device/{id}")).await;
+    assert_eq!(online["info"]["online"], true, "{online}");
+
+    // The process dies without a word; its device keeps a 300 s keep-alive.
+    p.signal("-KILL");
+    let _ = p.finish();
+    let killed = Instant::now();
+    let mut again = Proc::start(&serve);
+    let ready = again.wait_for("thingstead is ready");
+    let http_addr = addr_of(&ready, "http");
+    loop {
+        let d = get(http_addr.clone(), format!("/api/v1/device/{id}")).await;
+        if d["info"]["online"] == false {
+            break;
+        }
+        assert!(
+            killed.elapsed() < Duration::from_secs(30),
+            "still online: {d}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    // Within the dead node's silence (10 s) and a beat or two.
+    assert!(
+        killed.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        killed.elapsed()
+    );
+    again.signal("-TERM");
+    let (exit, out) = again.finish();
+    assert_eq!(exit, 0, "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -21,6 +21,7 @@ mod m0010_telemetry;
 mod m0011_living;
 mod m0012_alarms;
 mod m0013_history_partitions;
+mod m0014_nodes;
 
 pub(crate) use m0013_history_partitions::DAYS_AHEAD;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_living::Migration),
             Box::new(m0012_alarms::Migration),
             Box::new(m0013_history_partitions::Migration),
+            Box::new(m0014_nodes::Migration),
         ]
     }
 }

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::Value;
 use thingstead_core::Time;
 use thingstead_core::project::devices::DeviceId;
@@ -70,6 +70,7 @@ impl Db {
         online: bool,
         transport: Transport,
         at: Time,
+        node: &str,
     ) -> StoreResult<()> {
         let at = ms(at);
         let txn = self.begin().await?;
@@ -77,15 +78,31 @@ impl Db {
         let Some(active) = stored.get(&id) else {
             return Ok(());
         };
+        let node_id = Expr::col(Alias::new("node_id"));
         let mut update = device::Entity::update_many()
             .col_expr(device::Column::Online, Expr::value(online))
             .filter(device::Column::Id.eq(id));
-        if online
-            && let Some(active) = merge_active(active, &BTreeMap::from([(ACTIVE_CONNECT, at)]))
-        {
-            update = update.col_expr(device::Column::Active, Expr::value(active));
+        if online {
+            update = update.col_expr(Alias::new("node_id"), Expr::value(node));
+            if let Some(active) = merge_active(active, &BTreeMap::from([(ACTIVE_CONNECT, at)])) {
+                update = update.col_expr(device::Column::Active, Expr::value(active));
+            }
+        } else {
+            // Only the node holding the connection takes the device offline:
+            // after a takeover on another node, the old node's close changes
+            // nothing.
+            update = update
+                .col_expr(Alias::new("node_id"), Expr::value(Option::<String>::None))
+                .filter(
+                    Condition::any()
+                        .add(node_id.clone().eq(node))
+                        .add(node_id.is_null()),
+                );
         }
-        update.exec(&txn).await.map_err(db_err)?;
+        let changed = update.exec(&txn).await.map_err(db_err)?;
+        if changed.rows_affected == 0 {
+            return Ok(());
+        }
         device_presence::Entity::insert(device_presence::ActiveModel {
             id: NotSet,
             device_id: Set(id),

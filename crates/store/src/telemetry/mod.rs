@@ -117,8 +117,10 @@ impl TelemetryStore for Db {
         online: bool,
         transport: Transport,
         at: Time,
+        node: &str,
     ) -> StoreResult<()> {
-        self.write_presence(device, online, transport, at).await
+        self.write_presence(device, online, transport, at, node)
+            .await
     }
 
     async fn record_command(

@@ -54,6 +54,7 @@ pub(super) async fn service(db: &Db, bus: &LocalBus) -> Telemetry {
         Arc::new(db.clone()),
         Arc::new(bus.clone()),
         alarms,
+        "n1",
     )
 }
 

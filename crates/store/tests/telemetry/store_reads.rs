@@ -98,7 +98,7 @@ async fn presence(db: &Db) {
             .device
             .online
     };
-    db.set_presence(a.id, true, Transport::Mqtt, t(10))
+    db.set_presence(a.id, true, Transport::Mqtt, t(10), "n1")
         .await
         .unwrap();
     assert!(online(a.clone()).await);
@@ -106,19 +106,19 @@ async fn presence(db: &Db) {
     assert_eq!(active(db, &a).await, json!({"connect": ms(10)}));
     let stats = db.device_stats(p).await.unwrap();
     assert_eq!((stats.online, stats.active), (1, 1));
-    db.set_presence(a.id, false, Transport::Mqtt, t(20))
+    db.set_presence(a.id, false, Transport::Mqtt, t(20), "n1")
         .await
         .unwrap();
     assert!(!online(a.clone()).await);
     // Going offline leaves `active` as it was.
     assert_eq!(active(db, &a).await, json!({"connect": ms(10)}));
     assert_eq!(db.device_stats(p).await.unwrap().online, 0);
-    db.set_presence(b.id, true, Transport::Tcp, t(30))
+    db.set_presence(b.id, true, Transport::Tcp, t(30), "n1")
         .await
         .unwrap();
     assert_eq!(db.device_stats(p).await.unwrap().online, 1);
     // A missing device: nothing recorded, no error.
-    db.set_presence(b.id + 1000, true, Transport::Mqtt, t(40))
+    db.set_presence(b.id + 1000, true, Transport::Mqtt, t(40), "n1")
         .await
         .unwrap();
 }
@@ -199,7 +199,7 @@ async fn deleted_devices(db: &Db) {
     )])
     .await
     .unwrap();
-    db.set_presence(a.id, true, Transport::Mqtt, t(1))
+    db.set_presence(a.id, true, Transport::Mqtt, t(1), "n1")
         .await
         .unwrap();
     db.record_command(a.id, "1", &json!({"method": "m"}), t(1))

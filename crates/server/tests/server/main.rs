@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
+mod cluster;
 mod process;
 mod project_customers;
 mod project_devices;

@@ -11,16 +11,16 @@ use serde_json::{Value, json};
 use thingstead_testkit::{TestApp, TestDevice, spawn_cluster};
 
 /// How long a test waits for something that should happen at once.
-const SOON: Duration = Duration::from_secs(10);
+pub const SOON: Duration = Duration::from_secs(10);
 
 /// An MQTT 5 device.
-struct Device {
+pub struct Device {
     client: AsyncClient,
     events: EventLoop,
 }
 
 impl Device {
-    async fn connect(node: &TestApp, dev: &TestDevice) -> Device {
+    pub async fn connect(node: &TestApp, dev: &TestDevice) -> Device {
         use std::sync::atomic::{AtomicU64, Ordering};
         static N: AtomicU64 = AtomicU64::new(0);
         let id = format!(
@@ -76,7 +76,7 @@ impl Device {
         .await
     }
 
-    async fn publish(&mut self, topic: &str, payload: Value) {
+    pub async fn publish(&mut self, topic: &str, payload: Value) {
         self.client
             .publish(
                 topic,
@@ -124,7 +124,7 @@ async fn health(node: &TestApp) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_command_through_another_node_reaches_the_device_and_its_reply_comes_back() {
-    let Some(nodes) = spawn_cluster(2).await else {
+    let Some(nodes) = spawn_cluster(2, json!({})).await else {
         return;
     };
     let (one, two) = (&nodes[0], &nodes[1]);
@@ -176,7 +176,7 @@ async fn a_command_through_another_node_reaches_the_device_and_its_reply_comes_b
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_offline_device_answers_offline_through_any_node_at_once() {
-    let Some(nodes) = spawn_cluster(2).await else {
+    let Some(nodes) = spawn_cluster(2, json!({})).await else {
         return;
     };
     let token = nodes[0].project_token().await;
@@ -190,7 +190,7 @@ async fn an_offline_device_answers_offline_through_any_node_at_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_connecting_to_another_node_takes_over() {
-    let Some(nodes) = spawn_cluster(2).await else {
+    let Some(nodes) = spawn_cluster(2, json!({})).await else {
         return;
     };
     let (one, two) = (&nodes[0], &nodes[1]);
@@ -215,7 +215,7 @@ async fn a_device_connecting_to_another_node_takes_over() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_code_send_throttle_holds_across_nodes() {
-    let Some(nodes) = spawn_cluster(2).await else {
+    let Some(nodes) = spawn_cluster(2, json!({})).await else {
         return;
     };
     let path = format!(

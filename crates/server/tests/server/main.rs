@@ -6,6 +6,7 @@
 
 mod cli;
 mod cluster;
+mod cluster_alarms;
 mod process;
 mod project_customers;
 mod project_devices;

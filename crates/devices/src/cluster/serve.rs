@@ -3,6 +3,7 @@
 //! another node took over.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::time::Duration;
 
 use futures::StreamExt as _;
@@ -35,7 +36,7 @@ pub(super) async fn registrations(
         match change {
             None => break,
             Some(BusChange::Registered { device, link }) => {
-                if !serving.contains_key(&device) {
+                if let Entry::Vacant(slot) = serving.entry(device) {
                     match cluster
                         .client
                         .subscribe(cluster.device_subject(device))
@@ -48,7 +49,7 @@ pub(super) async fn registrations(
                                 device,
                                 sub,
                             ));
-                            serving.insert(device, AbortOnDropHandle::new(task));
+                            slot.insert(AbortOnDropHandle::new(task));
                         }
                         Err(e) => {
                             tracing::warn!(device, error = %e, "cannot subscribe for a device")

@@ -231,3 +231,25 @@ async fn a_code_send_throttle_holds_across_nodes() {
         r.body
     );
 }
+
+#[tokio::test]
+async fn nats_with_sqlite_is_refused_at_start() {
+    let dir = thingstead_testkit::temp_dir("thingstead-nats-sqlite");
+    let settings = serde_json::from_value(json!({
+        "data_dir": dir,
+        "http_listen": "127.0.0.1:0",
+        "mqtt_listen": "127.0.0.1:0",
+        "tcp_listen": "127.0.0.1:0",
+        "nats_url": "nats://127.0.0.1:4222",
+    }))
+    .unwrap();
+    let e = thingstead_server::start(settings)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("--nats-url") && e.contains("--database-url") && e.contains("PostgreSQL"),
+        "{e}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

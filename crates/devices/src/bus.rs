@@ -357,6 +357,31 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_watched_bus_reports_registrations_and_closes_on_request() {
+        let (bus, mut changes) = LocalBus::watched();
+        let d: DeviceId = 10;
+        let mut conn = bus.register(d, Link::Mqtt);
+        assert_eq!(
+            changes.recv().await,
+            Some(BusChange::Registered {
+                device: d,
+                link: Link::Mqtt
+            })
+        );
+        assert_eq!(bus.device_count(), 1);
+        assert!(!bus.close(d, Link::Tcp), "no TCP connection");
+        assert!(bus.close(d, Link::Mqtt));
+        assert!(
+            conn.downlinks.recv().await.is_none(),
+            "closed as a takeover"
+        );
+        assert_eq!(changes.recv().await, Some(BusChange::Gone(d)));
+        assert!(!bus.unregister(d, conn.generation), "not current any more");
+        assert_eq!(bus.device_count(), 0);
+        assert!(changes.try_recv().is_err(), "gone only once");
+    }
+
+    #[tokio::test]
     async fn a_reply_wakes_the_waiting_caller() {
         let bus = LocalBus::new();
         let d: DeviceId = 9;

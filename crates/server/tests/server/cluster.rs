@@ -65,15 +65,20 @@ impl Device {
             .await;
     }
 
-    async fn json_on(&mut self, prefix: &str) -> (String, Value) {
+    async fn next_on(&mut self, prefix: &str) -> (String, Vec<u8>) {
         self.wait(|p| match p {
             p5::Packet::Publish(m) if m.topic.starts_with(prefix.as_bytes()) => Some((
                 String::from_utf8_lossy(&m.topic).into_owned(),
-                serde_json::from_slice(&m.payload).unwrap(),
+                m.payload.to_vec(),
             )),
             _ => None,
         })
         .await
+    }
+
+    async fn json_on(&mut self, prefix: &str) -> (String, Value) {
+        let (topic, payload) = self.next_on(prefix).await;
+        (topic, serde_json::from_slice(&payload).unwrap())
     }
 
     pub async fn publish(&mut self, topic: &str, payload: Value) {
@@ -172,6 +177,44 @@ async fn a_command_through_another_node_reaches_the_device_and_its_reply_comes_b
         json!({"method": "unlock", "params": {"done": true}}),
         "node 2's caller sees the reply: {answer}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pushes_and_stream_writes_through_another_node_reach_the_device() {
+    let Some(nodes) = spawn_cluster(2, json!({})).await else {
+        return;
+    };
+    let (one, two) = (&nodes[0], &nodes[1]);
+    let token = two.project_token().await;
+    let dev = one.create_device(&token, "Modbus").await;
+    let mut d = Device::connect(one, &dev).await;
+    d.subscribe("attributes/push").await;
+    d.subscribe("data/+/set").await;
+
+    let path = format!("/api/v1/control/device/{}/attributes", dev.id);
+    let r = two.post_auth(&path, json!({"on": true}), &token).await;
+    assert_eq!(r.body["result"], true, "{:?}", r.body);
+    assert_eq!(d.json_on("attributes/push").await.1, json!({"on": true}));
+
+    let path = format!(
+        "/api/v1/control/device/{}/data/stream/set?push_mode=mqtt",
+        dev.id
+    );
+    let body = json!({"type": "hex", "msg": "01 03 01 FF"});
+    let r = two.post_auth(&path, body, &token).await;
+    assert_eq!(r.body["result"], true, "{:?}", r.body);
+    let (topic, payload) = d.next_on("data/").await;
+    assert_eq!(topic, "data/stream/set");
+    assert_eq!(payload, [0x01, 0x03, 0x01, 0xFF]);
+
+    // No TCP connection anywhere: offline, as on one node.
+    let path = format!(
+        "/api/v1/control/device/{}/data/stream/set?push_mode=tcp",
+        dev.id
+    );
+    let body = json!({"type": "text", "msg": "hi"});
+    let r = two.post_auth(&path, body, &token).await;
+    assert_eq!(r.body["errcode"], 1002, "{:?}", r.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -33,6 +33,7 @@ pub enum Link {
 }
 
 impl Link {
+    /// The transport this kind of connection uses.
     pub fn transport(self) -> Transport {
         match self {
             Link::Mqtt => Transport::Mqtt,
@@ -41,7 +42,7 @@ impl Link {
     }
 
     /// The connection kind a downlink goes to.
-    fn of(msg: &Downlink) -> Link {
+    pub fn of(msg: &Downlink) -> Link {
         match msg {
             Downlink::Data {
                 mode: PushMode::Tcp,
@@ -88,15 +89,64 @@ struct State {
     next_generation: u64,
 }
 
+/// A change of the connections a [`LocalBus`] holds, for whoever watches
+/// them (the cluster bus).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BusChange {
+    /// A connection of kind `link` registered (possibly taking over).
+    Registered { device: DeviceId, link: Link },
+    /// The device has no connection here any more.
+    Gone(DeviceId),
+}
+
 /// The bus of one process. Cheap to clone.
 #[derive(Clone, Default)]
 pub struct LocalBus {
     state: Arc<Mutex<State>>,
+    watch: Option<mpsc::UnboundedSender<BusChange>>,
 }
 
 impl LocalBus {
+    /// A bus nobody watches.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A bus that reports every [`BusChange`], in order, on the receiver.
+    pub fn watched() -> (Self, mpsc::UnboundedReceiver<BusChange>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let bus = LocalBus {
+            state: Arc::default(),
+            watch: Some(tx),
+        };
+        (bus, rx)
+    }
+
+    fn tell(&self, change: BusChange) {
+        if let Some(watch) = &self.watch {
+            let _ = watch.send(change);
+        }
+    }
+
+    /// How many devices have a live connection here.
+    pub fn device_count(&self) -> usize {
+        self.lock().connections.len()
+    }
+
+    /// Closes the device's connection of kind `link`, as a takeover does
+    /// (the connection sees its downlink channel closed). Returns whether
+    /// there was one.
+    pub fn close(&self, device: DeviceId, link: Link) -> bool {
+        let mut state = self.lock();
+        let Some(links) = state.connections.get_mut(&device) else {
+            return false;
+        };
+        let closed = links.slot(link).take().is_some();
+        if links.is_empty() {
+            state.connections.remove(&device);
+            self.tell(BusChange::Gone(device));
+        }
+        closed
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -112,6 +162,7 @@ impl LocalBus {
         state.next_generation += 1;
         let generation = state.next_generation;
         *state.connections.entry(device).or_default().slot(link) = Some((generation, tx));
+        self.tell(BusChange::Registered { device, link });
         Registration {
             downlinks: rx,
             generation,
@@ -136,6 +187,7 @@ impl LocalBus {
         }
         if links.is_empty() {
             state.connections.remove(&device);
+            self.tell(BusChange::Gone(device));
         }
         current
     }
@@ -302,6 +354,31 @@ mod tests {
             CommandOutcome::Offline
         );
         assert_eq!(bus.send(d, data(PushMode::Mqtt)).await, Delivery::Offline);
+    }
+
+    #[tokio::test]
+    async fn a_watched_bus_reports_registrations_and_closes_on_request() {
+        let (bus, mut changes) = LocalBus::watched();
+        let d: DeviceId = 10;
+        let mut conn = bus.register(d, Link::Mqtt);
+        assert_eq!(
+            changes.recv().await,
+            Some(BusChange::Registered {
+                device: d,
+                link: Link::Mqtt
+            })
+        );
+        assert_eq!(bus.device_count(), 1);
+        assert!(!bus.close(d, Link::Tcp), "no TCP connection");
+        assert!(bus.close(d, Link::Mqtt));
+        assert!(
+            conn.downlinks.recv().await.is_none(),
+            "closed as a takeover"
+        );
+        assert_eq!(changes.recv().await, Some(BusChange::Gone(d)));
+        assert!(!bus.unregister(d, conn.generation), "not current any more");
+        assert_eq!(bus.device_count(), 0);
+        assert!(changes.try_recv().is_err(), "gone only once");
     }
 
     #[tokio::test]

@@ -3,11 +3,12 @@
 //! them. The wire protocol is described in `docs/device-protocol.md`.
 
 pub mod bus;
+pub mod cluster;
 mod gateway;
 pub mod mqtt;
 pub mod tcp;
 
-pub use bus::{Link, LocalBus};
+pub use bus::{BusChange, Link, LocalBus};
 pub use gateway::{DEFAULT_MAX_PACKET_SIZE, Gateway, GatewayConfig, LOG_EVERY};
 #[doc(hidden)]
 pub use mqtt::codec::fuzz_decode;

@@ -1,6 +1,7 @@
 //! The HTTP application: the dialects under their prefixes, health, the
 //! OpenAPI document and its browsable UI, and one log line per request.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Json;
@@ -11,6 +12,8 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
+use thingstead_devices::LocalBus;
+use thingstead_devices::cluster::Cluster;
 use thingstead_http::AppState;
 use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -47,11 +50,25 @@ pub fn openapi() -> OpenApi {
     api().1
 }
 
+/// What `/healthz` tells about this node besides the database.
+#[derive(Clone)]
+pub struct Health {
+    /// This node's id.
+    pub node_id: Arc<str>,
+    /// The bus the device connections of this node register with.
+    pub devices: LocalBus,
+    /// The NATS connection, in cluster mode.
+    pub cluster: Option<Cluster>,
+}
+
 /// The whole application, ready to serve.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, health: Health) -> Router {
     let (dialects, openapi) = api();
     Router::new()
-        .route("/healthz", get(healthz))
+        .route(
+            "/healthz",
+            get(move |State(state): State<AppState>| healthz(state, health.clone())),
+        )
         .method_not_allowed_fallback(method_not_allowed)
         .merge(SwaggerUi::new(DOCS_PATH).url(OPENAPI_PATH, openapi))
         .merge(dialects)
@@ -63,21 +80,31 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// 200 when the database answers, 503 when it does not.
-async fn healthz(State(state): State<AppState>) -> Response {
-    if state.identity.healthy().await {
-        (
-            StatusCode::OK,
-            Json(json!({"status": "ok", "database": "ok"})),
-        )
-            .into_response()
+/// 200 when the database (and NATS, in cluster mode) answers, 503 when
+/// not; with the node's id and its number of connected devices.
+async fn healthz(state: AppState, health: Health) -> Response {
+    let nats = async {
+        match &health.cluster {
+            None => "off",
+            Some(cluster) if cluster.healthy().await => "ok",
+            Some(_) => "unreachable",
+        }
+    };
+    let (database, nats) = tokio::join!(state.identity.healthy(), nats);
+    let healthy = database && nats != "unreachable";
+    let status = if healthy {
+        StatusCode::OK
     } else {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({"status": "unavailable", "database": "unreachable"})),
-        )
-            .into_response()
-    }
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = json!({
+        "status": if healthy { "ok" } else { "unavailable" },
+        "node_id": health.node_id,
+        "device_connections": health.devices.device_count(),
+        "database": if database { "ok" } else { "unreachable" },
+        "nats": nats,
+    });
+    (status, Json(body)).into_response()
 }
 
 async fn not_found() -> Response {

@@ -78,6 +78,18 @@ pub struct Flags {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[arg(long)]
     pub database_url: Option<String>,
+    /// nats://HOST:4222: cluster mode, with a postgres:// database [default: one process]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[arg(long)]
+    pub nats_url: Option<String>,
+    /// First tokens of this deployment's NATS subjects [default: thingstead]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[arg(long)]
+    pub nats_subject_prefix: Option<String>,
+    /// This node's id [default: 8 random hex digits]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[arg(long)]
+    pub node_id: Option<String>,
     /// Base URL put into links [default: http://<bound address>]
     #[serde(skip_serializing_if = "Option::is_none")]
     #[arg(long)]

@@ -56,6 +56,12 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// Base URL put into links; default from the bound address.
     pub public_url: Option<String>,
+    /// `nats://…`: cluster mode (needs PostgreSQL); unset: one process.
+    pub nats_url: Option<String>,
+    /// The first tokens of every NATS subject of this deployment.
+    pub nats_subject_prefix: String,
+    /// This node's id; default 8 random hex digits at each start.
+    pub node_id: Option<String>,
     /// A tracing filter such as `info` or `thingstead=debug,info`; `RUST_LOG` wins.
     pub log_level: String,
     pub log_format: LogFormat,
@@ -100,6 +106,9 @@ impl Default for Settings {
             mqtt_max_packet_size: u64::from(thingstead_devices::DEFAULT_MAX_PACKET_SIZE),
             database_url: None,
             public_url: None,
+            nats_url: None,
+            nats_subject_prefix: "thingstead".into(),
+            node_id: None,
             log_level: "info".into(),
             log_format: LogFormat::Text,
             display_offset: "+08:00".into(),
@@ -141,6 +150,9 @@ impl std::fmt::Debug for Settings {
                 &self.database_url.as_deref().map(redact_url),
             )
             .field("public_url", &self.public_url)
+            .field("nats_url", &self.nats_url.as_deref().map(redact_url))
+            .field("nats_subject_prefix", &self.nats_subject_prefix)
+            .field("node_id", &self.node_id)
             .field("log_level", &self.log_level)
             .field("log_format", &self.log_format)
             .field("display_offset", &self.display_offset)
@@ -355,7 +367,7 @@ impl Settings {
         if self.data_dir.as_os_str().is_empty() {
             return Err(bad("data_dir", "must not be empty"));
         }
-        Ok(())
+        crate::cluster::validate(self)
     }
 
     /// Where the credentials of the first start are written.

@@ -34,6 +34,13 @@ pub enum StartError {
         flag: String,
         env: String,
     },
+    /// NATS cannot be reached (cluster mode).
+    #[error("cannot connect to NATS at {url}: {reason}; fix --nats-url or THINGSTEAD_NATS_URL")]
+    Nats {
+        /// Without credentials.
+        url: String,
+        reason: String,
+    },
     /// The HTTP server stopped by itself.
     #[error("the HTTP server stopped: {0}")]
     Serve(String),

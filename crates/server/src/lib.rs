@@ -4,7 +4,9 @@
 
 pub mod app;
 pub mod cli;
+mod cluster;
 pub mod config;
+mod credentials;
 pub mod error;
 pub mod logging;
 pub mod project_cli;

@@ -2,7 +2,6 @@
 //! credentials, services, the HTTP listener and the device gateway's MQTT
 //! and TCP listeners.
 
-use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -42,6 +41,8 @@ pub struct RunningServer {
     gateway: Gateway,
     /// Stops the gateway if the server is dropped without a shutdown.
     _gateway_guard: DropGuard,
+    /// Ends the cluster tasks (in cluster mode) when the server goes.
+    _cluster_guard: DropGuard,
     telemetry: thingstead_core::Telemetry,
     alarms: Alarms,
     /// Stops the history upkeep with the server.
@@ -204,7 +205,7 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
             reason: e.to_string(),
         })?;
     if let Some(creds) = &credentials {
-        announce_credentials(creds, &settings.credentials_path())?;
+        crate::credentials::announce(creds, &settings.credentials_path())?;
     }
 
     let uploads_dir = data_dir.join("uploads");
@@ -223,7 +224,8 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
         policy.clone(),
         identity.session_cache(),
     );
-    let bus = thingstead_devices::LocalBus::new();
+    let node_id = crate::cluster::node_id(&settings);
+    let node = crate::cluster::node_bus(&settings, &node_id).await?;
     let alarms = Alarms::start(Arc::new(db.clone()), senders.alarms, LiveEvents::default())
         .await
         .map_err(|e| StartError::Database {
@@ -231,11 +233,11 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
             url: redact_url(&url),
             reason: e.to_string(),
         })?;
-    let node_id = node_id();
+    crate::cluster::relay_live(&node, alarms.live().clone(), &settings).await?;
     let telemetry = thingstead_core::Telemetry::new(
         store.clone(),
         Arc::new(db.clone()),
-        Arc::new(bus.clone()),
+        node.bus.clone(),
         alarms.clone(),
         &node_id,
     );
@@ -243,7 +245,7 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
     let uploads = Uploads::new(store, files, policy);
     let upkeep_guard = spawn_upkeep(db.clone(), settings.history_retention_days);
     let beat_guard = spawn_node_beat(db.clone(), node_id.clone());
-    let gateway = Gateway::new(telemetry.clone(), bus, gateway_config);
+    let gateway = Gateway::new(telemetry.clone(), node.local.clone(), gateway_config);
     gateway.serve_mqtt(mqtt_listener);
     gateway.serve_tcp(tcp_listener);
 
@@ -257,7 +259,12 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
         public_url: public_url.as_str().into(),
         display_offset,
     };
-    let app = crate::app::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let health = crate::app::Health {
+        node_id: node_id.as_str().into(),
+        devices: node.local.clone(),
+        cluster: node.cluster.clone(),
+    };
+    let app = crate::app::router(state, health).into_make_service_with_connect_info::<SocketAddr>();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -276,6 +283,8 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
         database = %db.backend_name(),
         database_url = %redact_url(&url),
         data_dir = %data_dir.display(),
+        node_id = %node_id,
+        nats = %crate::cluster::nats_url(&settings).map_or_else(|| "off".to_owned(), |u| redact_url(&u)),
         "thingstead is ready"
     );
     Ok(RunningServer {
@@ -283,6 +292,7 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
         mqtt_addr,
         tcp_addr,
         _gateway_guard: gateway.stop_on_drop(),
+        _cluster_guard: node.stop.drop_guard(),
         gateway,
         telemetry,
         alarms,
@@ -303,15 +313,6 @@ pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
 const NODE_BEAT: Duration = Duration::from_secs(2);
 /// A node silent this long is dead: its devices are set offline.
 const NODE_SILENT: Duration = Duration::from_secs(10);
-
-/// A fresh node id: 8 random hex digits.
-fn node_id() -> String {
-    let mut bytes = [0u8; 4];
-    if getrandom::fill(&mut bytes).is_err() {
-        bytes = std::process::id().to_be_bytes();
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// Beats for this node every two seconds and sets the devices of nodes
 /// that stopped beating (another process that died, or this process's
@@ -460,41 +461,4 @@ fn prepare_data_dir(dir: &Path) -> Result<(), StartError> {
     std::fs::write(&probe, b"probe").map_err(|e| StartError::data_dir(dir, &e))?;
     std::fs::remove_file(&probe).map_err(|e| StartError::data_dir(dir, &e))?;
     Ok(())
-}
-
-/// Prints the first start's credentials once and keeps them in a file only
-/// the owner can read.
-fn announce_credentials(creds: &InitialCredentials, path: &Path) -> Result<(), StartError> {
-    let json = serde_json::to_string_pretty(creds)
-        .map_err(|e| StartError::Config(format!("cannot write the initial credentials: {e}")))?;
-    write_private(path, &json).map_err(|e| StartError::data_dir(path, &e))?;
-    tracing::info!(
-        file = %path.display(),
-        "first start: created the default project, its admin and apps; the credentials are printed once on stdout and kept in the file"
-    );
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{json}");
-    let _ = out.flush();
-    Ok(())
-}
-
-/// Writes `contents` to a new file with mode 0600. A file left by an earlier
-/// database is replaced: its credentials no longer work.
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt as _;
-    match std::fs::remove_file(path) {
-        Ok(()) => {
-            tracing::warn!(file = %path.display(), "replaced credentials left by an earlier database")
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e),
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(contents.as_bytes())?;
-    file.write_all(b"\n")?;
-    file.sync_all()
 }

@@ -8,6 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod cluster;
 mod devices;
 mod flows;
 mod hook;
@@ -21,6 +22,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 use thingstead_server::RunningServer;
 
+pub use cluster::{nats_url, spawn_cluster, subject_prefix};
 pub use devices::TestDevice;
 pub use flows::bearer;
 pub use hook::{Answer, Hook};
@@ -121,17 +123,56 @@ impl TestApp {
             s.extend(e.clone());
         }
         let kept = settings.clone();
-        let settings = serde_json::from_value(settings).expect("test settings");
-        let server = thingstead_server::start(settings)
-            .await
-            .expect("server starts");
-        let addr = server.http_addr();
-        let mqtt_addr = server.mqtt_addr();
-        let tcp_addr = server.tcp_addr();
+        let server = start(&settings).await;
         let credentials =
             serde_json::to_value(server.credentials().expect("first start has credentials"))
                 .unwrap();
-        Some(TestApp {
+        Some(Self::running(
+            backend,
+            server,
+            kept,
+            data_dir,
+            credentials,
+            database_url,
+            pg,
+        ))
+    }
+
+    /// Starts another node on the database of `first` (which must outlive
+    /// it: the database is dropped with `first` only), with `first`'s
+    /// settings and `extra` over them, on its own ports and data directory.
+    pub async fn spawn_node(first: &TestApp, extra: Value) -> TestApp {
+        let data_dir = temp_dir("thingstead-node");
+        let mut settings = first.settings.clone();
+        settings["data_dir"] = json!(data_dir);
+        if let (Some(s), Some(e)) = (settings.as_object_mut(), extra.as_object()) {
+            s.extend(e.clone());
+        }
+        let server = start(&settings).await;
+        Self::running(
+            first.backend,
+            server,
+            settings,
+            data_dir,
+            first.credentials.clone(),
+            first.database_url.clone(),
+            None,
+        )
+    }
+
+    fn running(
+        backend: Backend,
+        server: RunningServer,
+        settings: Value,
+        data_dir: PathBuf,
+        credentials: Value,
+        database_url: String,
+        pg: Option<pg::TempDatabase>,
+    ) -> TestApp {
+        let addr = server.http_addr();
+        let mqtt_addr = server.mqtt_addr();
+        let tcp_addr = server.tcp_addr();
+        TestApp {
             backend,
             addr,
             mqtt_addr,
@@ -142,9 +183,9 @@ impl TestApp {
             credentials,
             database_url,
             server: Some(server),
-            settings: kept,
+            settings,
             pg,
-        })
+        }
     }
 
     /// The default project's mobile app key.
@@ -261,6 +302,14 @@ impl TestApp {
             server.shutdown().await;
         }
     }
+}
+
+/// Starts a server with the settings as JSON.
+async fn start(settings: &Value) -> RunningServer {
+    let settings = serde_json::from_value(settings.clone()).expect("test settings");
+    thingstead_server::start(settings)
+        .await
+        .expect("server starts")
 }
 
 impl Drop for TestApp {

@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
+mod cluster;
+mod cluster_alarms;
 mod process;
 mod project_alarms;
 mod project_customers;
@@ -25,6 +27,15 @@ on_both_backends!(
 async fn health_answers(app: TestApp) {
     let r = app.get("/healthz", &[]).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["database"], "ok", "{:?}", r.body);
+    assert_eq!(r.body["nats"], "off", "one process: {:?}", r.body);
+    assert_eq!(r.body["device_connections"], 0, "{:?}", r.body);
+    assert_eq!(
+        r.body["node_id"].as_str().map(str::len),
+        Some(8),
+        "{:?}",
+        r.body
+    );
     let r = app.get("/nothing/here", &[]).await;
     assert_eq!(r.status, 404);
 }

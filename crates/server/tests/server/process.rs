@@ -372,8 +372,16 @@ async fn a_killed_process_leaves_no_device_online() {
             break;
         }
     }
-    let online = get(http_addr.clone(), format!("/api/v1/device/{id}")).await;
-    assert_eq!(online["info"]["online"], true, "{online}");
+    // Presence is recorded just after the CONNACK.
+    let connected = Instant::now();
+    loop {
+        let d = get(http_addr.clone(), format!("/api/v1/device/{id}")).await;
+        if d["info"]["online"] == true {
+            break;
+        }
+        assert!(connected.elapsed() < Duration::from_secs(5), "not online: {d}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 
     // The process dies without a word; its device keeps a 300 s keep-alive.
     p.signal("-KILL");

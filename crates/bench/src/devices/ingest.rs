@@ -60,8 +60,8 @@ pub struct IngestArgs {
     #[arg(long, default_value_t = 4)]
     sources: u8,
     /// QoS 0 reports per second (all devices together) for the latency
-    /// window after the throughput windows; 0: half the QoS 0 rate
-    /// persisted.
+    /// window after the throughput windows (only with probes); 0: half the
+    /// QoS 0 rate persisted.
     #[arg(long, default_value_t = 0.0)]
     paced_rate: f64,
     /// Probe devices measuring publish → visible through the API.
@@ -252,7 +252,7 @@ pub async fn run(a: IngestArgs) -> Result<()> {
     } else {
         qos0_persisted.filter(|r| r.is_finite()).unwrap_or(0.0) / 2.0
     };
-    if rate > 0.0 {
+    if rate > 0.0 && a.probes > 0 {
         paced(&a, &ctl, &probes, rate).await?;
     }
     probes.quit.store(true, Ordering::Relaxed);

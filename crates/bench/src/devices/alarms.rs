@@ -342,7 +342,7 @@ async fn bind_push_channel(api: &Api, token: &str) -> Result<()> {
         .http
         .post(format!("{}/uc/bindPushChannel", api.base))
         .json(
-            &json!({"id": "1", "version": "1.0", "request": {"iotToken": token},
+            &json!({"id": "1", "version": "1.0", "request": {"iotToken": token, "apiVer": "1.0.2"},
                       "params": {"deviceId": "bench-phone", "deviceType": "ios"}}),
         )
         .send()

@@ -5,7 +5,7 @@
 # Settings (environment):
 #   DEVICES=1000      publishing devices
 #   RULES=10          alarm rules on the devices' type in the second ingest run
-#   ALARM_SECONDS=20  seconds of alternating alarm reports
+#   ALARM_SECONDS=40  seconds of alternating alarm reports
 #   SOURCES=8         client source addresses 127.0.0.1 ..= 127.0.0.N
 # Everything runs on this machine, on loopback addresses only, and stops by
 # itself.
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-5}"
 devices="${DEVICES:-1000}"
 rules="${RULES:-10}"
-alarm_seconds="${ALARM_SECONDS:-20}"
+alarm_seconds="${ALARM_SECONDS:-40}"
 sources="${SOURCES:-8}"
 
 ulimit -n 120000 2>/dev/null || ulimit -n "$(ulimit -Hn)"

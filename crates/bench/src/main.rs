@@ -68,6 +68,9 @@ enum Command {
     /// The reference: a broker routing the same reports from many
     /// publishers to one subscriber.
     MosquittoRoute(devices::route::RouteArgs),
+    /// A report that opens an alarm → the app push reaching a webhook
+    /// receiver of the load generator's own.
+    AlarmLatency(devices::alarms::LatencyArgs),
 }
 
 #[tokio::main]
@@ -110,6 +113,7 @@ async fn main() -> Result<()> {
         Command::DevicesIngest(a) => devices::ingest::run(a).await,
         Command::DevicesIdle(a) => devices::idle::run(a).await,
         Command::MosquittoRoute(a) => devices::route::run(a).await,
+        Command::AlarmLatency(a) => devices::alarms::run(a).await,
     }
 }
 

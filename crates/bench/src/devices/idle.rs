@@ -74,7 +74,9 @@ pub async fn run(a: IdleArgs) -> Result<()> {
     };
     let api = Api::sign_in(&a.base, &a.data_dir).await?;
     let nonce = std::process::id();
-    let devices = api.devices(&format!("idle-{nonce}"), most, 16).await?;
+    let devices = api
+        .devices(&format!("idle-{nonce}"), most, 16, None)
+        .await?;
     tokio::time::sleep(Duration::from_secs(a.settle)).await;
     let Some(base_rss) = rss_kib(a.server_pid) else {
         bail!("cannot read VmRSS of process {}", a.server_pid);

@@ -14,7 +14,7 @@ use super::conn::Target;
 use super::fleet::{self, Control, Shape};
 use super::probe::{self, Probes};
 use super::provision::Api;
-use super::{cpu_ticks, result};
+use super::{alarms, cpu_ticks, result};
 
 #[derive(clap::Args)]
 pub struct IngestArgs {
@@ -60,8 +60,8 @@ pub struct IngestArgs {
     #[arg(long, default_value_t = 4)]
     sources: u8,
     /// QoS 0 reports per second (all devices together) for the latency
-    /// window after the throughput windows; 0: half the QoS 0 rate
-    /// persisted.
+    /// window after the throughput windows (only with probes); 0: half the
+    /// QoS 0 rate persisted.
     #[arg(long, default_value_t = 0.0)]
     paced_rate: f64,
     /// Probe devices measuring publish → visible through the API.
@@ -77,6 +77,11 @@ pub struct IngestArgs {
     /// The server's process id, for its CPU time.
     #[arg(long)]
     server_pid: Option<u32>,
+    /// Give the devices a device type of their own and, before the load,
+    /// this many alarm rules on it that every report is checked against
+    /// and none makes true (0: the type without rules).
+    #[arg(long)]
+    alarm_rules: Option<usize>,
     /// Name of the run in the RESULT lines, e.g. sqlite or postgres.
     #[arg(long, default_value = "server")]
     label: String,
@@ -85,9 +90,21 @@ pub struct IngestArgs {
 pub async fn run(a: IngestArgs) -> Result<()> {
     let api = Api::sign_in(&a.base, &a.data_dir).await?;
     let nonce = u64::from(std::process::id());
+    let of_type = match a.alarm_rules {
+        Some(_) => Some(api.device_type(&format!("ingest-{nonce}")).await?),
+        None => None,
+    };
     let devices = api
-        .devices(&format!("ingest-{nonce}"), a.devices + a.probes, 16)
+        .devices(
+            &format!("ingest-{nonce}"),
+            a.devices + a.probes,
+            16,
+            of_type.as_ref(),
+        )
         .await?;
+    if let (Some(n), Some(t), Some(d)) = (a.alarm_rules, &of_type, devices.first()) {
+        alarms::quiet_rules(&api, t, d, n).await?;
+    }
     let target = Target::new(a.mqtt, a.sources, 128);
     let ctl = Control::new();
     let shape = Shape {
@@ -235,7 +252,7 @@ pub async fn run(a: IngestArgs) -> Result<()> {
     } else {
         qos0_persisted.filter(|r| r.is_finite()).unwrap_or(0.0) / 2.0
     };
-    if rate > 0.0 {
+    if rate > 0.0 && a.probes > 0 {
         paced(&a, &ctl, &probes, rate).await?;
     }
     probes.quit.store(true, Ordering::Relaxed);

@@ -2,6 +2,7 @@
 //! attribute reports, idle connections for memory figures, and the same
 //! load against a reference broker.
 
+pub mod alarms;
 mod conn;
 mod fleet;
 pub mod idle;

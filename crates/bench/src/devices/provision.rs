@@ -18,6 +18,13 @@ pub struct Device {
     pub access_token: String,
 }
 
+/// A device type of the project: its id and the key devices register with.
+#[derive(Debug, Clone)]
+pub struct DeviceType {
+    pub id: String,
+    pub type_key: String,
+}
+
 /// The project API as the benchmark's app sees it.
 #[derive(Clone)]
 pub struct Api {
@@ -75,14 +82,92 @@ impl Api {
         Ok(answer["info"].take())
     }
 
+    /// `POST` of `body` to the project API path `path`: the `info` of a
+    /// successful answer.
+    pub async fn post(&self, path: &str, body: &Value) -> Result<Value> {
+        let mut answer: Value = self
+            .http
+            .post(format!("{}/api/v1/{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await?
+            .json()
+            .await?;
+        if answer["result"] != true {
+            bail!("POST /api/v1/{path} failed: {answer}");
+        }
+        Ok(answer["info"].take())
+    }
+
+    /// A new device type named `name`.
+    pub async fn device_type(&self, name: &str) -> Result<DeviceType> {
+        let info = self.post("device_type", &json!({"name": name})).await?;
+        match (id_of(&info["id"]), info["type_key"].as_str()) {
+            (Some(id), Some(key)) => Ok(DeviceType {
+                id,
+                type_key: key.to_owned(),
+            }),
+            _ => bail!("POST /api/v1/device_type answered {info}"),
+        }
+    }
+
+    /// Attribute report `body` from `device` over the HTTP device API.
+    pub async fn report(&self, device: &Device, body: &Value) -> Result<()> {
+        let answer = self
+            .http
+            .post(format!(
+                "{}/device/v1/{}/attributes",
+                self.base, device.access_token
+            ))
+            .header("Project-Key", &self.project_key)
+            .json(body)
+            .send()
+            .await?;
+        let status = answer.status();
+        if !status.is_success() {
+            bail!(
+                "the HTTP attribute report answered {status}: {}",
+                answer.text().await.unwrap_or_default()
+            );
+        }
+        Ok(())
+    }
+
+    /// `POST /api/v1/device_type/<id>/alarm_rules` with `rule`. The type
+    /// learns attribute identifiers from reports as they are written, so a
+    /// rule naming one refused at first is tried again for up to 10 s.
+    pub async fn alarm_rule(&self, type_id: &str, rule: &Value) -> Result<Value> {
+        let path = format!("device_type/{type_id}/alarm_rules");
+        let deadline = Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            match self.post(&path, rule).await {
+                Ok(info) => return Ok(info),
+                Err(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
     /// One device with the key `device_key`, through whichever way works.
-    async fn create(&self, device_key: &str, device_api: bool) -> Result<Device> {
+    async fn create(
+        &self,
+        device_key: &str,
+        device_api: bool,
+        of_type: Option<&DeviceType>,
+    ) -> Result<Device> {
         if device_api {
+            let mut body = json!({"device_key": device_key});
+            if let Some(t) = of_type {
+                body["type_key"] = json!(t.type_key);
+            }
             let answer: Value = self
                 .http
                 .post(format!("{}/device/v1/certificate", self.base))
                 .header("Project-Key", &self.project_key)
-                .json(&json!({"device_key": device_key}))
+                .json(&body)
                 .send()
                 .await?
                 .json()
@@ -96,11 +181,15 @@ impl Api {
                 _ => bail!("POST /device/v1/certificate failed: {answer}"),
             };
         }
+        let mut body = json!({"name": device_key, "device_key": device_key});
+        if let Some(t) = of_type {
+            body["type"] = json!(t.id);
+        }
         let created: Value = self
             .http
             .post(format!("{}/api/v1/device", self.base))
             .bearer_auth(&self.token)
-            .json(&json!({"name": device_key, "device_key": device_key}))
+            .json(&body)
             .send()
             .await?
             .json()
@@ -125,23 +214,26 @@ impl Api {
     }
 
     /// Whether `POST /device/v1/certificate` answers on this server.
-    async fn has_device_api(&self, probe_key: &str) -> bool {
-        self.create(probe_key, true).await.is_ok()
+    async fn has_device_api(&self, probe_key: &str, of_type: Option<&DeviceType>) -> bool {
+        self.create(probe_key, true, of_type).await.is_ok()
     }
 
-    /// `count` devices keyed `<prefix>-<n>`, `concurrency` requests at once.
+    /// `count` devices keyed `<prefix>-<n>`, `concurrency` requests at once,
+    /// of the project's default type or of `of_type`.
     pub async fn devices(
         &self,
         prefix: &str,
         count: usize,
         concurrency: usize,
+        of_type: Option<&DeviceType>,
     ) -> Result<Vec<Device>> {
         let started = Instant::now();
-        let device_api = self.has_device_api(&format!("{prefix}-0")).await;
+        let device_api = self.has_device_api(&format!("{prefix}-0"), of_type).await;
         let next = Arc::new(AtomicUsize::new(0));
         let mut tasks = Vec::new();
         for _ in 0..concurrency.max(1) {
             let (api, next, prefix) = (self.clone(), next.clone(), prefix.to_owned());
+            let of_type = of_type.cloned();
             tasks.push(tokio::spawn(async move {
                 let mut made = Vec::new();
                 loop {
@@ -149,7 +241,9 @@ impl Api {
                     if n >= count {
                         break;
                     }
-                    let device = api.create(&format!("{prefix}-{n}"), device_api).await?;
+                    let device = api
+                        .create(&format!("{prefix}-{n}"), device_api, of_type.as_ref())
+                        .await?;
                     made.push((n, device));
                     if (n + 1) % 10_000 == 0 {
                         eprintln!(

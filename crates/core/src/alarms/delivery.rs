@@ -1,25 +1,29 @@
-//! The delivery worker: claims due notifications, sends them, records each
-//! attempt and retries failures with back-off. A claim holds a notification
-//! for [`HOLD`], so that a worker that dies (or another process) sends it
-//! again later, and none is sent twice while one is trying.
+//! The delivery worker: sends the notifications the writer has just
+//! queued (held for this process) at once, claims due ones (retries, and
+//! those a stopped process left), records each attempt and retries
+//! failures with back-off. A claim holds a notification for [`HOLD`], so
+//! that if its process dies another sends it later, and none is sent twice
+//! while one is trying. Each notification is sent on a task of its own (at
+//! most [`IN_FLIGHT`] at once), so a slow provider delays no other.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::future::join_all;
 use serde_json::json;
-use tokio::sync::{Notify, oneshot};
+use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use super::{AlarmStore, Attempt, Notification, NotifyChannel, Providers};
 use crate::notify::{Alert, Channel, Push};
 use crate::{Time, now};
 
 /// How long a claimed notification is held by its worker.
-const HOLD: Duration = Duration::from_secs(60);
+pub(super) const HOLD: Duration = Duration::from_secs(60);
+/// Notifications being sent at once.
+const IN_FLIGHT: usize = 64;
 /// Most notifications sent at once.
 const CLAIM_MAX: u64 = 64;
-/// How often queued notifications are looked for without being woken
-/// (retries become due this way).
+/// How often due notifications (retries, and those left by a stopped
+/// process) are looked for.
 const POLL: Duration = Duration::from_millis(250);
 /// The first retry waits this long; each next one twice as long.
 const RETRY_FIRST: Duration = Duration::from_millis(500);
@@ -31,41 +35,52 @@ pub const ATTEMPTS_MAX: u32 = 100;
 pub(super) async fn run(
     store: Arc<dyn AlarmStore>,
     providers: Providers,
-    wake: Arc<Notify>,
+    mut fresh: mpsc::UnboundedReceiver<Notification>,
     mut stop: oneshot::Receiver<()>,
 ) {
+    let providers = Arc::new(providers);
+    let slots = Arc::new(Semaphore::new(IN_FLIGHT));
+    let send = |n: Notification, permit| {
+        let (store, providers) = (store.clone(), providers.clone());
+        tokio::spawn(async move {
+            deliver(store.as_ref(), &providers, n).await;
+            drop(permit);
+        });
+    };
     let mut failing_since: Option<std::time::Instant> = None;
+    let mut poll = tokio::time::interval(POLL);
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        let at = now();
-        let hold = chrono::Duration::from_std(HOLD).unwrap_or_default();
-        let due = match store.claim_notifications(at, at + hold, CLAIM_MAX).await {
-            Ok(due) => {
-                failing_since = None;
-                due
-            }
-            Err(e) => {
-                if failing_since.is_none_or(|t| t.elapsed() > Duration::from_secs(60)) {
-                    tracing::error!(error = %e, "queued alarm notifications could not be read");
-                    failing_since = Some(std::time::Instant::now());
-                }
-                Vec::new()
-            }
-        };
-        let full = due.len() as u64 == CLAIM_MAX;
-        if !due.is_empty() {
-            join_all(
-                due.into_iter()
-                    .map(|n| deliver(store.as_ref(), &providers, n)),
-            )
-            .await;
-        }
-        if full {
-            continue;
-        }
         tokio::select! {
             _ = &mut stop => return,
-            _ = wake.notified() => {}
-            _ = tokio::time::sleep(POLL) => {}
+            n = fresh.recv() => {
+                let Some(n) = n else { return };
+                let Ok(permit) = slots.clone().acquire_owned().await else { return };
+                send(n, permit);
+            }
+            _ = poll.tick() => {
+                let free = slots.available_permits() as u64;
+                if free == 0 {
+                    continue;
+                }
+                let at = now();
+                let hold = chrono::Duration::from_std(HOLD).unwrap_or_default();
+                match store.claim_notifications(at, at + hold, free.min(CLAIM_MAX)).await {
+                    Ok(due) => {
+                        failing_since = None;
+                        for n in due {
+                            let Ok(permit) = slots.clone().acquire_owned().await else { return };
+                            send(n, permit);
+                        }
+                    }
+                    Err(e) => {
+                        if failing_since.is_none_or(|t| t.elapsed() > Duration::from_secs(60)) {
+                            tracing::error!(error = %e, "queued alarm notifications could not be read");
+                            failing_since = Some(std::time::Instant::now());
+                        }
+                    }
+                }
+            }
         }
     }
 }

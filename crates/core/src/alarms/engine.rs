@@ -100,12 +100,26 @@ impl Engine {
         self.shard(device).contains(&(device, rule))
     }
 
+    /// The type's rules when known and fresh. When they are stale, the
+    /// first caller gets `None` (and reads them again) while the others go
+    /// on with the stale ones meanwhile: a thousand connections never read
+    /// the same rules at once.
     fn cached(&self, type_id: DeviceTypeId) -> Option<Rules> {
-        let rules = self.rules.read().unwrap_or_else(PoisonError::into_inner);
-        rules
-            .get(&type_id)
-            .filter(|(at, _)| at.elapsed() < RULES_TTL)
-            .map(|(_, r)| r.clone())
+        {
+            let rules = self.rules.read().unwrap_or_else(PoisonError::into_inner);
+            match rules.get(&type_id) {
+                None => return None,
+                Some((at, r)) if at.elapsed() < RULES_TTL => return Some(r.clone()),
+                Some(_) => {}
+            }
+        }
+        let mut rules = self.rules.write().unwrap_or_else(PoisonError::into_inner);
+        let (at, r) = rules.get_mut(&type_id)?;
+        if at.elapsed() < RULES_TTL {
+            return Some(r.clone());
+        }
+        *at = Instant::now();
+        None
     }
 
     pub fn forget_type(&self, type_id: DeviceTypeId) {

@@ -9,10 +9,10 @@
 //!    connection task, as a transition on a channel.
 //! 2. [`writer`]: one task turns transitions into stored alarms, together
 //!    with one queued notification per recipient and channel (one
-//!    transaction), and wakes the delivery.
-//! 3. [`delivery`]: claims due notifications, sends them through the
-//!    providers and records each attempt; failures are retried with
-//!    back-off. Queued notifications survive a restart.
+//!    transaction), held for this process, and hands them to the delivery.
+//! 3. [`delivery`]: sends them through the providers at once and records
+//!    each attempt; failures are retried with back-off, claimed again when
+//!    due. Queued notifications survive a restart.
 
 mod delivery;
 mod engine;
@@ -25,7 +25,7 @@ mod writer;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
-use tokio::sync::{Notify, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::Time;
 use crate::live::LiveEvents;
@@ -90,15 +90,18 @@ pub trait AlarmStore: Send + Sync {
     async fn open_alarms(&self) -> StoreResult<Vec<OpenAlarm>>;
     /// The device's name, current values and recipients; `None` when it is gone.
     async fn alarm_context(&self, device: DeviceId) -> StoreResult<Option<AlarmContext>>;
-    /// Opens an alarm and queues its notifications (one transaction); the
-    /// device's `alarm` and `alarm_level` follow its open alarms.
+    /// Opens an alarm and queues its notifications (one transaction),
+    /// held for the caller until `hold_until`; returns the alarm's id and
+    /// the queued notifications. The device's `alarm` and `alarm_level`
+    /// follow its open alarms.
     async fn open_alarm(
         &self,
         alarm: &NewAlarm,
         notifications: &[NewNotification],
-    ) -> StoreResult<AlarmId>;
+        hold_until: Time,
+    ) -> StoreResult<(AlarmId, Vec<Notification>)>;
     /// Closes the device's open alarm of the rule with `status`, queueing
-    /// `notifications`; `None` when it has none open.
+    /// `notifications` held until `hold_until`; `None` when it has none open.
     async fn close_alarm(
         &self,
         device: DeviceId,
@@ -106,7 +109,8 @@ pub trait AlarmStore: Send + Sync {
         status: AlarmStatus,
         at: Time,
         notifications: &[NewNotification],
-    ) -> StoreResult<Option<AlarmId>>;
+        hold_until: Time,
+    ) -> StoreResult<Option<(AlarmId, Vec<Notification>)>>;
     /// Moves the project's open alarm to `status` (acknowledged or
     /// cleared); `None` when the project has no such alarm, the alarm
     /// unchanged when it is not open.
@@ -176,14 +180,9 @@ impl Alarms {
         engine.remember(&store.open_alarms().await?);
         let (tx, rx) = mpsc::unbounded_channel();
         let (stop, stopped) = oneshot::channel();
-        let wake = Arc::new(Notify::new());
-        let writer = tokio::spawn(writer::run(store.clone(), rx, wake.clone(), live.clone()));
-        let delivery = tokio::spawn(delivery::run(
-            store.clone(),
-            providers,
-            wake.clone(),
-            stopped,
-        ));
+        let (fresh_tx, fresh_rx) = mpsc::unbounded_channel();
+        let writer = tokio::spawn(writer::run(store.clone(), rx, fresh_tx, live.clone()));
+        let delivery = tokio::spawn(delivery::run(store.clone(), providers, fresh_rx, stopped));
         Ok(Alarms {
             inner: Arc::new(Inner {
                 store,

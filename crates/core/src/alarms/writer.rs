@@ -6,12 +6,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::mpsc;
 
+use super::delivery::HOLD;
 use super::engine::{Transition, Trigger};
 use super::rules::{AlarmRule, Condition, NotifyOn};
 use super::template::render;
-use super::{AlarmContext, AlarmStatus, AlarmStore, NewAlarm, NewNotification, NotifyChannel};
+use super::{
+    AlarmContext, AlarmStatus, AlarmStore, NewAlarm, NewNotification, Notification, NotifyChannel,
+};
 use crate::Time;
 use crate::live::{LiveEvent, LiveEvents};
 use crate::store::StoreResult;
@@ -23,7 +26,7 @@ const RETRY_MAX: Duration = Duration::from_secs(10);
 pub(super) async fn run(
     store: Arc<dyn AlarmStore>,
     mut rx: mpsc::UnboundedReceiver<Transition>,
-    wake: Arc<Notify>,
+    deliver: mpsc::UnboundedSender<Notification>,
     live: LiveEvents,
 ) {
     while let Some(t) = rx.recv().await {
@@ -47,7 +50,13 @@ pub(super) async fn run(
                 None => close(store.as_ref(), &live, &device, &rule, at).await,
             };
             match step {
-                Ok(()) => break,
+                Ok(queued) => {
+                    // Stored and held for this process: sent at once.
+                    for n in queued {
+                        let _ = deliver.send(n);
+                    }
+                    break;
+                }
                 Err(e) => {
                     tracing::error!(error = %e, device = device.device, rule = rule.id, "an alarm change could not be stored; retrying");
                     tokio::time::sleep(wait).await;
@@ -55,8 +64,12 @@ pub(super) async fn run(
                 }
             }
         }
-        wake.notify_one();
     }
+}
+
+/// When notifications queued now stop being held for this process.
+fn hold_until() -> Time {
+    crate::now() + chrono::Duration::from_std(HOLD).unwrap_or_default()
 }
 
 /// The message of an alarm, filled from the device's values and the trigger.
@@ -100,9 +113,9 @@ async fn open(
     rule: &AlarmRule,
     trigger: &Trigger,
     at: Time,
-) -> StoreResult<()> {
+) -> StoreResult<Vec<Notification>> {
     let Some(ctx) = store.alarm_context(device.device).await? else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let (text, value) = message(rule, &ctx, device, trigger);
     let mut info = json!({
@@ -128,7 +141,7 @@ async fn open(
     }
     let body = payload("open", rule, &ctx, device, &text, AlarmStatus::Open, at);
     let notifications = notifications(&ctx, rule.spec.notify, &body);
-    let id = store
+    let (id, queued) = store
         .open_alarm(
             &NewAlarm {
                 project_id: device.project,
@@ -139,10 +152,11 @@ async fn open(
                 at,
             },
             &notifications,
+            hold_until(),
         )
         .await?;
     live.publish(LiveEvent::alarm(device, id, "open", &body));
-    Ok(())
+    Ok(queued)
 }
 
 async fn close(
@@ -151,7 +165,7 @@ async fn close(
     device: &ConnectedDevice,
     rule: &AlarmRule,
     at: Time,
-) -> StoreResult<()> {
+) -> StoreResult<Vec<Notification>> {
     let ctx = store
         .alarm_context(device.device)
         .await?
@@ -186,12 +200,16 @@ async fn close(
             AlarmStatus::Recovered,
             at,
             &notifications,
+            hold_until(),
         )
         .await?;
-    if let Some(id) = closed {
-        live.publish(LiveEvent::alarm(device, id, "close", &body));
-    }
-    Ok(())
+    Ok(match closed {
+        Some((id, queued)) => {
+            live.publish(LiveEvent::alarm(device, id, "close", &body));
+            queued
+        }
+        None => Vec::new(),
+    })
 }
 
 /// What every notification of a transition carries (the delivery adds the

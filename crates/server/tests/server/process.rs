@@ -379,7 +379,10 @@ async fn a_killed_process_leaves_no_device_online() {
         if d["info"]["online"] == true {
             break;
         }
-        assert!(connected.elapsed() < Duration::from_secs(5), "not online: {d}");
+        assert!(
+            connected.elapsed() < Duration::from_secs(5),
+            "not online: {d}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 

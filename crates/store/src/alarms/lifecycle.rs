@@ -13,8 +13,8 @@ use sea_orm::{
 use serde_json::{Map, Value, json};
 use thingstead_core::Time;
 use thingstead_core::alarms::{
-    Alarm, AlarmContext, AlarmId, AlarmStatus, NewAlarm, NewNotification, OpenAlarm, Recipient,
-    RuleId,
+    Alarm, AlarmContext, AlarmId, AlarmStatus, NewAlarm, NewNotification, Notification, OpenAlarm,
+    Recipient, RuleId,
 };
 use thingstead_core::model::ProjectId;
 use thingstead_core::project::devices::DeviceId;
@@ -121,16 +121,19 @@ pub(super) async fn refresh_summaries(
     Ok(())
 }
 
-/// Queues `notifications` of an alarm, due at once.
+/// Queues `notifications` of an alarm, due at once and held until
+/// `hold_until` by the caller, who sends them; returns them.
 async fn queue(
     conn: &impl ConnectionTrait,
     project: ProjectId,
     alarm_id: AlarmId,
     notifications: &[NewNotification],
     at: Time,
-) -> StoreResult<()> {
+    hold_until: Time,
+) -> StoreResult<Vec<Notification>> {
+    let mut queued = Vec::with_capacity(notifications.len());
     if notifications.is_empty() {
-        return Ok(());
+        return Ok(queued);
     }
     // Well under PostgreSQL's 65,535 parameters per statement.
     for chunk in notifications.chunks(NOTIFICATIONS_PER_STATEMENT) {
@@ -146,15 +149,18 @@ async fn queue(
             state: Set(super::delivery::PENDING.to_owned()),
             attempts: Set(0),
             due_at: Set(ms(at)),
-            held_until: Set(None),
+            held_until: Set(Some(ms(hold_until))),
             created_at: Set(ms(at)),
         });
-        alarm_notification::Entity::insert_many(rows)
-            .exec_without_returning(conn)
+        let inserted = alarm_notification::Entity::insert_many(rows)
+            .exec_with_returning(conn)
             .await
             .map_err(db_err)?;
+        for row in inserted {
+            queued.push(convert::notification(row)?);
+        }
     }
-    Ok(())
+    Ok(queued)
 }
 
 impl Db {
@@ -246,7 +252,8 @@ impl Db {
         &self,
         a: &NewAlarm,
         notifications: &[NewNotification],
-    ) -> StoreResult<AlarmId> {
+        hold_until: Time,
+    ) -> StoreResult<(AlarmId, Vec<Notification>)> {
         let txn = self.begin().await?;
         let res = alarm::Entity::insert(alarm::ActiveModel {
             id: NotSet,
@@ -263,10 +270,10 @@ impl Db {
         .await
         .map_err(db_err)?;
         let id = res.last_insert_id;
-        queue(&txn, a.project_id, id, notifications, a.at).await?;
+        let queued = queue(&txn, a.project_id, id, notifications, a.at, hold_until).await?;
         refresh_summaries(&txn, [a.device_id]).await?;
         txn.commit().await.map_err(db_err)?;
-        Ok(id)
+        Ok((id, queued))
     }
 
     pub(crate) async fn alarm_close(
@@ -276,7 +283,8 @@ impl Db {
         status: AlarmStatus,
         at: Time,
         notifications: &[NewNotification],
-    ) -> StoreResult<Option<AlarmId>> {
+        hold_until: Time,
+    ) -> StoreResult<Option<(AlarmId, Vec<Notification>)>> {
         let txn = self.begin().await?;
         let open = open_of(
             &txn,
@@ -292,10 +300,18 @@ impl Db {
         for a in &open {
             set_status(&txn, a, status, &extra, at).await?;
         }
-        queue(&txn, newest.project_id, newest.id, notifications, at).await?;
+        let queued = queue(
+            &txn,
+            newest.project_id,
+            newest.id,
+            notifications,
+            at,
+            hold_until,
+        )
+        .await?;
         refresh_summaries(&txn, [device]).await?;
         txn.commit().await.map_err(db_err)?;
-        Ok(Some(newest.id))
+        Ok(Some((newest.id, queued)))
     }
 
     pub(crate) async fn alarm_set_status(

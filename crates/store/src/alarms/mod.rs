@@ -72,8 +72,9 @@ impl AlarmStore for Db {
         &self,
         alarm: &NewAlarm,
         notifications: &[NewNotification],
-    ) -> StoreResult<AlarmId> {
-        self.alarm_open(alarm, notifications).await
+        hold_until: Time,
+    ) -> StoreResult<(AlarmId, Vec<Notification>)> {
+        self.alarm_open(alarm, notifications, hold_until).await
     }
 
     async fn close_alarm(
@@ -83,8 +84,9 @@ impl AlarmStore for Db {
         status: AlarmStatus,
         at: Time,
         notifications: &[NewNotification],
-    ) -> StoreResult<Option<AlarmId>> {
-        self.alarm_close(device, rule, status, at, notifications)
+        hold_until: Time,
+    ) -> StoreResult<Option<(AlarmId, Vec<Notification>)>> {
+        self.alarm_close(device, rule, status, at, notifications, hold_until)
             .await
     }
 

@@ -15,9 +15,11 @@ async fn delivery(db: &Db) {
         .open_alarm(
             &new_alarm(&s, 1, 1, 20),
             &[note(s.user, "open"), note(s.user, "open")],
+            t(0),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .0;
     // Not due yet, then due: each handed out once while held.
     assert!(
         db.claim_notifications(t(19), t(80), 10)
@@ -118,7 +120,7 @@ async fn logs_paged(db: &Db) {
         if i == 3 {
             a.device_id = other;
         }
-        ids.push(db.open_alarm(&a, &[]).await.unwrap());
+        ids.push(db.open_alarm(&a, &[], t(0)).await.unwrap().0);
     }
     let page = |q: AlarmQuery| async move {
         db.alarm_logs(&q)
@@ -161,7 +163,7 @@ async fn logs_paged(db: &Db) {
 async fn concurrent_claims(db: &Db) {
     let s = scene(db).await;
     let notes: Vec<_> = (0..40).map(|_| note(s.user, "open")).collect();
-    db.open_alarm(&new_alarm(&s, 1, 1, 20), &notes)
+    db.open_alarm(&new_alarm(&s, 1, 1, 20), &notes, t(0))
         .await
         .unwrap();
     let workers: Vec<_> = (0..4)

@@ -125,9 +125,10 @@ async fn rules_scoped(db: &Db) {
     );
     // Deleting a rule clears its open alarms and the device's summary.
     let id = db
-        .open_alarm(&new_alarm(&s, b.id, 2, 20), &[])
+        .open_alarm(&new_alarm(&s, b.id, 2, 20), &[], t(0))
         .await
-        .unwrap();
+        .unwrap()
+        .0;
     assert_eq!(summary(db, &s).await.0, 2);
     let cleared = db
         .delete_rule(s.p, s.ty, b.id, t(30))
@@ -167,10 +168,15 @@ async fn open_and_close(db: &Db) {
     let s = scene(db).await;
     let (r1, r2) = (1, 2);
     let a1 = db
-        .open_alarm(&new_alarm(&s, r1, 1, 20), &[note(s.user, "open")])
+        .open_alarm(&new_alarm(&s, r1, 1, 20), &[note(s.user, "open")], t(0))
         .await
-        .unwrap();
-    let a2 = db.open_alarm(&new_alarm(&s, r2, 3, 21), &[]).await.unwrap();
+        .unwrap()
+        .0;
+    let a2 = db
+        .open_alarm(&new_alarm(&s, r2, 3, 21), &[], t(0))
+        .await
+        .unwrap()
+        .0;
     let (level, alarm) = summary(db, &s).await;
     assert_eq!(level, 3);
     assert_eq!(alarm["level"], 3);
@@ -204,14 +210,17 @@ async fn open_and_close(db: &Db) {
             AlarmStatus::Recovered,
             t(23),
             &[note(s.user, "close")],
+            t(0),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .map(|(id, _)| id);
     assert_eq!(closed, Some(a2));
     assert_eq!(
-        db.close_alarm(s.d, r2, AlarmStatus::Recovered, t(24), &[])
+        db.close_alarm(s.d, r2, AlarmStatus::Recovered, t(24), &[], t(0))
             .await
-            .unwrap(),
+            .unwrap()
+            .map(|(id, _)| id),
         None
     );
     let (level, alarm) = summary(db, &s).await;

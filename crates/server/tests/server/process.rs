@@ -7,7 +7,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use thingstead_testkit::temp_dir;
+use thingstead_testkit::{TestApp, temp_dir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_thingstead");
 
@@ -413,5 +413,102 @@ async fn a_killed_process_leaves_no_device_online() {
     again.signal("-TERM");
     let (exit, out) = again.finish();
     assert_eq!(exit, 0, "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Connects a device over MQTT 3.1.1 to `mqtt` and waits for the CONNACK.
+async fn mqtt_device(
+    mqtt: &str,
+    token: &str,
+    key: &str,
+) -> (rumqttc::AsyncClient, rumqttc::EventLoop) {
+    let (host, port) = mqtt.split_once(':').unwrap();
+    let mut o = rumqttc::MqttOptions::new(format!("d-{token}"), host, port.parse().unwrap());
+    o.set_credentials(token, key);
+    o.set_keep_alive(Duration::from_secs(300));
+    let (client, mut events) = rumqttc::AsyncClient::new(o, 8);
+    loop {
+        let e = tokio::time::timeout(Duration::from_secs(10), events.poll())
+            .await
+            .unwrap()
+            .unwrap();
+        if matches!(e, rumqttc::Event::Incoming(rumqttc::Incoming::ConnAck(_))) {
+            return (client, events);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_node_leaves_its_devices_to_the_others() {
+    let Some(nats) = thingstead_testkit::nats_url() else {
+        return;
+    };
+    let prefix = thingstead_testkit::subject_prefix();
+    let cluster = json!({"nats_url": nats, "nats_subject_prefix": prefix, "node_id": "survivor"});
+    let Some(survivor) = TestApp::spawn_with(thingstead_testkit::Backend::Postgres, cluster).await
+    else {
+        return;
+    };
+    let dir = temp_dir("thingstead-doomed");
+    let mut doomed = Proc::start(&[
+        "serve",
+        "--http-listen",
+        "127.0.0.1:0",
+        "--data-dir",
+        dir.to_str().unwrap(),
+        "--database-url",
+        &survivor.database_url,
+        "--nats-url",
+        &nats,
+        "--nats-subject-prefix",
+        &prefix,
+        "--node-id",
+        "doomed",
+    ]);
+    let ready = doomed.wait_for("thingstead is ready");
+    let doomed_mqtt = addr_of(&ready, "mqtt");
+    let token = survivor.project_token().await;
+    let moving = survivor.create_device(&token, "moving").await;
+    let staying = survivor.create_device(&token, "staying").await;
+    let online = |id: String| {
+        let (app, token) = (&survivor, token.clone());
+        async move {
+            let r = app.get_auth(&format!("/api/v1/device/{id}"), &token).await;
+            r.body["info"]["online"] == true
+        }
+    };
+    let wait_online = |id: String, want: bool, within: Duration| {
+        let online = &online;
+        async move {
+            let started = Instant::now();
+            while online(id.clone()).await != want {
+                assert!(started.elapsed() < within, "device {id} not online={want}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    };
+    let _a = mqtt_device(&doomed_mqtt, &moving.access_token, &moving.project_key).await;
+    let _b = mqtt_device(&doomed_mqtt, &staying.access_token, &staying.project_key).await;
+    wait_online(moving.id.clone(), true, Duration::from_secs(5)).await;
+    wait_online(staying.id.clone(), true, Duration::from_secs(5)).await;
+
+    // The node dies; one device reconnects through the other node.
+    doomed.signal("-KILL");
+    let killed = Instant::now();
+    let _ = doomed.finish();
+    let mqtt = survivor.mqtt_addr.to_string();
+    let _again = mqtt_device(&mqtt, &moving.access_token, &moving.project_key).await;
+    wait_online(moving.id.clone(), true, Duration::from_secs(5)).await;
+    // The dead node's other device goes offline once the node is found
+    // silent; the reconnected one stays online throughout.
+    wait_online(staying.id.clone(), false, Duration::from_secs(20)).await;
+    assert!(killed.elapsed() < Duration::from_secs(20));
+    for _ in 0..10 {
+        assert!(
+            online(moving.id.clone()).await,
+            "the reconnected device went offline"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,6 +7,7 @@
 mod cli;
 mod cluster;
 mod cluster_alarms;
+mod nodes;
 mod process;
 mod project_alarms;
 mod project_customers;

@@ -111,6 +111,13 @@ pub trait AlarmStore: Send + Sync {
         notifications: &[NewNotification],
         hold_until: Time,
     ) -> StoreResult<Option<(AlarmId, Vec<Notification>)>>;
+    /// Stores the changes in order, in one transaction, their notifications
+    /// held for the caller until `hold_until`; one result per change.
+    async fn apply_changes(
+        &self,
+        changes: &[AlarmChange],
+        hold_until: Time,
+    ) -> StoreResult<Vec<Applied>>;
     /// Moves the project's open alarm to `status` (acknowledged or
     /// cleared); `None` when the project has no such alarm, the alarm
     /// unchanged when it is not open.

@@ -197,3 +197,31 @@ pub struct AlarmQuery {
     pub offset: u64,
     pub limit: u64,
 }
+
+/// A change of one alarm, as the writer stores it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlarmChange {
+    /// Opens an alarm and queues its notifications.
+    Open {
+        alarm: NewAlarm,
+        notifications: Vec<NewNotification>,
+    },
+    /// Closes the device's open alarm of the rule (if any), queueing the
+    /// notifications.
+    Close {
+        device: DeviceId,
+        rule: RuleId,
+        status: AlarmStatus,
+        at: Time,
+        notifications: Vec<NewNotification>,
+    },
+}
+
+/// What storing one [`AlarmChange`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    /// The alarm opened or closed; `None` when a close found none open.
+    pub alarm_id: Option<AlarmId>,
+    /// The notifications queued, held for the caller.
+    pub queued: Vec<Notification>,
+}

@@ -1,6 +1,7 @@
 //! Turns transitions into stored alarms and queued notifications, in the
-//! order they were made. A failing store is retried (with back-off) until
-//! it answers: transitions wait, they are not dropped.
+//! order they were made, those queued together in one transaction. A
+//! failing store is retried (with back-off) until it answers: transitions
+//! wait, they are not dropped.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +14,8 @@ use super::engine::{Transition, Trigger};
 use super::rules::{AlarmRule, Condition, NotifyOn};
 use super::template::render;
 use super::{
-    AlarmContext, AlarmStatus, AlarmStore, NewAlarm, NewNotification, Notification, NotifyChannel,
+    AlarmChange, AlarmContext, AlarmStatus, AlarmStore, NewAlarm, NewNotification, Notification,
+    NotifyChannel,
 };
 use crate::Time;
 use crate::live::{LiveEvent, LiveEvents};
@@ -23,53 +25,80 @@ use crate::telemetry::ConnectedDevice;
 /// The longest wait between two tries of a failing store.
 const RETRY_MAX: Duration = Duration::from_secs(10);
 
+/// Most transitions stored in one transaction.
+const BATCH_MAX: usize = 256;
+
+/// A transition read and ready to store.
+struct Prepared {
+    change: AlarmChange,
+    device: ConnectedDevice,
+    event: &'static str,
+    body: Value,
+}
+
 pub(super) async fn run(
     store: Arc<dyn AlarmStore>,
     mut rx: mpsc::UnboundedReceiver<Transition>,
     deliver: mpsc::UnboundedSender<Notification>,
     live: LiveEvents,
 ) {
-    while let Some(t) = rx.recv().await {
-        let (device, rule, at, trigger) = match t {
-            Transition::Flush(done) => {
-                let _ = done.send(());
-                continue;
-            }
-            Transition::Open {
-                device,
-                rule,
-                trigger,
-                at,
-            } => (device, rule, at, Some(trigger)),
-            Transition::Close { device, rule, at } => (device, rule, at, None),
-        };
-        let mut wait = Duration::from_millis(100);
-        loop {
-            let step = match &trigger {
-                Some(trigger) => open(store.as_ref(), &live, &device, &rule, trigger, at).await,
-                None => close(store.as_ref(), &live, &device, &rule, at).await,
-            };
-            match step {
-                Ok(queued) => {
-                    // Stored and held for this process: sent at once.
-                    for n in queued {
-                        let _ = deliver.send(n);
-                    }
-                    break;
+    let mut batch = Vec::with_capacity(BATCH_MAX);
+    while rx.recv_many(&mut batch, BATCH_MAX).await > 0 {
+        // Everything queued meanwhile goes in one transaction, so that a
+        // burst of changes waits for the database once, not once each.
+        let mut flushed = Vec::new();
+        let mut prepared = Vec::with_capacity(batch.len());
+        for t in batch.drain(..) {
+            match t {
+                Transition::Flush(done) => flushed.push(done),
+                Transition::Open {
+                    device,
+                    rule,
+                    trigger,
+                    at,
+                } => {
+                    let p =
+                        retry(|| prepare_open(store.as_ref(), &device, &rule, &trigger, at)).await;
+                    prepared.extend(p);
                 }
-                Err(e) => {
-                    tracing::error!(error = %e, device = device.device, rule = rule.id, "an alarm change could not be stored; retrying");
-                    tokio::time::sleep(wait).await;
-                    wait = (wait * 2).min(RETRY_MAX);
+                Transition::Close { device, rule, at } => {
+                    let p = retry(|| prepare_close(store.as_ref(), &device, &rule, at)).await;
+                    prepared.push(p);
                 }
             }
+        }
+        if !prepared.is_empty() {
+            let changes: Vec<AlarmChange> = prepared.iter().map(|p| p.change.clone()).collect();
+            let applied = retry(|| store.apply_changes(&changes, hold_until())).await;
+            for (p, done) in prepared.iter().zip(applied) {
+                if let Some(id) = done.alarm_id {
+                    live.publish(LiveEvent::alarm(&p.device, id, p.event, &p.body));
+                }
+                // Stored and held for this process: sent at once.
+                for n in done.queued {
+                    let _ = deliver.send(n);
+                }
+            }
+        }
+        for done in flushed {
+            let _ = done.send(());
         }
     }
 }
 
-/// When notifications queued now stop being held for this process.
-fn hold_until() -> Time {
-    crate::now() + chrono::Duration::from_std(HOLD).unwrap_or_default()
+/// Runs `step` until the store answers, waiting longer each time.
+async fn retry<T, F: Future<Output = StoreResult<T>>>(mut step: impl FnMut() -> F) -> T {
+    let mut wait = Duration::from_millis(100);
+    loop {
+        match step().await {
+            Ok(v) => return v,
+            Err(e) => {
+                tracing::error!(error = %e, "an alarm change could not be stored; retrying");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(RETRY_MAX);
+            }
+        }
+    }
 }
 
 /// The message of an alarm, filled from the device's values and the trigger.
@@ -106,16 +135,15 @@ fn message(
     (render(&rule.spec.message, &values, &builtins), value)
 }
 
-async fn open(
+async fn prepare_open(
     store: &dyn AlarmStore,
-    live: &LiveEvents,
     device: &ConnectedDevice,
     rule: &AlarmRule,
     trigger: &Trigger,
     at: Time,
-) -> StoreResult<Vec<Notification>> {
+) -> StoreResult<Option<Prepared>> {
     let Some(ctx) = store.alarm_context(device.device).await? else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let (text, value) = message(rule, &ctx, device, trigger);
     let mut info = json!({
@@ -141,9 +169,9 @@ async fn open(
     }
     let body = payload("open", rule, &ctx, device, &text, AlarmStatus::Open, at);
     let notifications = notifications(&ctx, rule.spec.notify, &body);
-    let (id, queued) = store
-        .open_alarm(
-            &NewAlarm {
+    Ok(Some(Prepared {
+        change: AlarmChange::Open {
+            alarm: NewAlarm {
                 project_id: device.project,
                 device_id: device.device,
                 rule_id: rule.id,
@@ -151,21 +179,20 @@ async fn open(
                 info,
                 at,
             },
-            &notifications,
-            hold_until(),
-        )
-        .await?;
-    live.publish(LiveEvent::alarm(device, id, "open", &body));
-    Ok(queued)
+            notifications,
+        },
+        device: device.clone(),
+        event: "open",
+        body,
+    }))
 }
 
-async fn close(
+async fn prepare_close(
     store: &dyn AlarmStore,
-    live: &LiveEvents,
     device: &ConnectedDevice,
     rule: &AlarmRule,
     at: Time,
-) -> StoreResult<Vec<Notification>> {
+) -> StoreResult<Prepared> {
     let ctx = store
         .alarm_context(device.device)
         .await?
@@ -193,22 +220,17 @@ async fn close(
     } else {
         Vec::new()
     };
-    let closed = store
-        .close_alarm(
-            device.device,
-            rule.id,
-            AlarmStatus::Recovered,
+    Ok(Prepared {
+        change: AlarmChange::Close {
+            device: device.device,
+            rule: rule.id,
+            status: AlarmStatus::Recovered,
             at,
-            &notifications,
-            hold_until(),
-        )
-        .await?;
-    Ok(match closed {
-        Some((id, queued)) => {
-            live.publish(LiveEvent::alarm(device, id, "close", &body));
-            queued
-        }
-        None => Vec::new(),
+            notifications,
+        },
+        device: device.clone(),
+        event: "close",
+        body,
     })
 }
 
@@ -266,4 +288,9 @@ fn notifications(ctx: &AlarmContext, on: NotifyOn, body: &Value) -> Vec<NewNotif
         }
     }
     out
+}
+
+/// When notifications queued now stop being held for this process.
+fn hold_until() -> Time {
+    crate::now() + chrono::Duration::from_std(HOLD).unwrap_or_default()
 }

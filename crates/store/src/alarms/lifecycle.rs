@@ -6,6 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::DatabaseTransaction;
 use sea_orm::sea_query::{Expr, IntoCondition};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -13,8 +14,8 @@ use sea_orm::{
 use serde_json::{Map, Value, json};
 use thingstead_core::Time;
 use thingstead_core::alarms::{
-    Alarm, AlarmContext, AlarmId, AlarmStatus, NewAlarm, NewNotification, Notification, OpenAlarm,
-    Recipient, RuleId,
+    Alarm, AlarmChange, AlarmContext, AlarmId, AlarmStatus, Applied, NewAlarm, NewNotification,
+    Notification, OpenAlarm, Recipient, RuleId,
 };
 use thingstead_core::model::ProjectId;
 use thingstead_core::project::devices::DeviceId;
@@ -163,6 +164,70 @@ async fn queue(
     Ok(queued)
 }
 
+/// Opens an alarm within `txn`.
+async fn open_in(
+    txn: &DatabaseTransaction,
+    a: &NewAlarm,
+    notifications: &[NewNotification],
+    hold_until: Time,
+) -> StoreResult<(AlarmId, Vec<Notification>)> {
+    let res = alarm::Entity::insert(alarm::ActiveModel {
+        id: NotSet,
+        project_id: Set(a.project_id),
+        device_id: Set(a.device_id),
+        rule_id: Set(a.rule_id),
+        status: Set(AlarmStatus::Open.code()),
+        level: Set(convert::level_code(a.level)),
+        info: Set(a.info.to_string()),
+        created_at: Set(ms(a.at)),
+        updated_at: Set(ms(a.at)),
+    })
+    .exec(txn)
+    .await
+    .map_err(db_err)?;
+    let id = res.last_insert_id;
+    let queued = queue(txn, a.project_id, id, notifications, a.at, hold_until).await?;
+    refresh_summaries(txn, [a.device_id]).await?;
+    Ok((id, queued))
+}
+
+/// Closes the device's open alarm of the rule within `txn`.
+async fn close_in(
+    txn: &DatabaseTransaction,
+    device: DeviceId,
+    rule: RuleId,
+    status: AlarmStatus,
+    at: Time,
+    notifications: &[NewNotification],
+    hold_until: Time,
+) -> StoreResult<Option<(AlarmId, Vec<Notification>)>> {
+    let open = open_of(
+        txn,
+        Condition::all()
+            .add(alarm::Column::DeviceId.eq(device))
+            .add(alarm::Column::RuleId.eq(rule)),
+    )
+    .await?;
+    let Some(newest) = open.iter().max_by_key(|a| a.id) else {
+        return Ok(None);
+    };
+    let extra = json!({"close_time": ms(at), "closed_by": "recovery"});
+    for a in &open {
+        set_status(txn, a, status, &extra, at).await?;
+    }
+    let queued = queue(
+        txn,
+        newest.project_id,
+        newest.id,
+        notifications,
+        at,
+        hold_until,
+    )
+    .await?;
+    refresh_summaries(txn, [device]).await?;
+    Ok(Some((newest.id, queued)))
+}
+
 impl Db {
     pub(crate) async fn alarm_open_alarms(&self) -> StoreResult<Vec<OpenAlarm>> {
         let rows = alarm::Entity::find()
@@ -255,25 +320,63 @@ impl Db {
         hold_until: Time,
     ) -> StoreResult<(AlarmId, Vec<Notification>)> {
         let txn = self.begin().await?;
-        let res = alarm::Entity::insert(alarm::ActiveModel {
-            id: NotSet,
-            project_id: Set(a.project_id),
-            device_id: Set(a.device_id),
-            rule_id: Set(a.rule_id),
-            status: Set(AlarmStatus::Open.code()),
-            level: Set(convert::level_code(a.level)),
-            info: Set(a.info.to_string()),
-            created_at: Set(ms(a.at)),
-            updated_at: Set(ms(a.at)),
-        })
-        .exec(&txn)
-        .await
-        .map_err(db_err)?;
-        let id = res.last_insert_id;
-        let queued = queue(&txn, a.project_id, id, notifications, a.at, hold_until).await?;
-        refresh_summaries(&txn, [a.device_id]).await?;
+        let done = open_in(&txn, a, notifications, hold_until).await?;
         txn.commit().await.map_err(db_err)?;
-        Ok((id, queued))
+        Ok(done)
+    }
+
+    /// Every change in order, in one transaction.
+    pub(crate) async fn alarm_apply(
+        &self,
+        changes: &[AlarmChange],
+        hold_until: Time,
+    ) -> StoreResult<Vec<Applied>> {
+        let txn = self.begin().await?;
+        let mut applied = Vec::with_capacity(changes.len());
+        for change in changes {
+            applied.push(match change {
+                AlarmChange::Open {
+                    alarm,
+                    notifications,
+                } => {
+                    let (id, queued) = open_in(&txn, alarm, notifications, hold_until).await?;
+                    Applied {
+                        alarm_id: Some(id),
+                        queued,
+                    }
+                }
+                AlarmChange::Close {
+                    device,
+                    rule,
+                    status,
+                    at,
+                    notifications,
+                } => {
+                    match close_in(
+                        &txn,
+                        *device,
+                        *rule,
+                        *status,
+                        *at,
+                        notifications,
+                        hold_until,
+                    )
+                    .await?
+                    {
+                        Some((id, queued)) => Applied {
+                            alarm_id: Some(id),
+                            queued,
+                        },
+                        None => Applied {
+                            alarm_id: None,
+                            queued: Vec::new(),
+                        },
+                    }
+                }
+            });
+        }
+        txn.commit().await.map_err(db_err)?;
+        Ok(applied)
     }
 
     pub(crate) async fn alarm_close(
@@ -286,32 +389,9 @@ impl Db {
         hold_until: Time,
     ) -> StoreResult<Option<(AlarmId, Vec<Notification>)>> {
         let txn = self.begin().await?;
-        let open = open_of(
-            &txn,
-            Condition::all()
-                .add(alarm::Column::DeviceId.eq(device))
-                .add(alarm::Column::RuleId.eq(rule)),
-        )
-        .await?;
-        let Some(newest) = open.iter().max_by_key(|a| a.id) else {
-            return Ok(None);
-        };
-        let extra = json!({"close_time": ms(at), "closed_by": "recovery"});
-        for a in &open {
-            set_status(&txn, a, status, &extra, at).await?;
-        }
-        let queued = queue(
-            &txn,
-            newest.project_id,
-            newest.id,
-            notifications,
-            at,
-            hold_until,
-        )
-        .await?;
-        refresh_summaries(&txn, [device]).await?;
+        let done = close_in(&txn, device, rule, status, at, notifications, hold_until).await?;
         txn.commit().await.map_err(db_err)?;
-        Ok(Some((newest.id, queued)))
+        Ok(done)
     }
 
     pub(crate) async fn alarm_set_status(

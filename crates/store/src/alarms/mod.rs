@@ -90,6 +90,14 @@ impl AlarmStore for Db {
             .await
     }
 
+    async fn apply_changes(
+        &self,
+        changes: &[AlarmChange],
+        hold_until: Time,
+    ) -> StoreResult<Vec<Applied>> {
+        self.alarm_apply(changes, hold_until).await
+    }
+
     async fn set_alarm_status(
         &self,
         project: ProjectId,

@@ -71,6 +71,10 @@ enum Command {
     /// A report that opens an alarm → the app push reaching a webhook
     /// receiver of the load generator's own.
     AlarmLatency(devices::alarms::LatencyArgs),
+    /// A device command with a wait for its reply, through one node's API
+    /// to a device on another node of a cluster (and on the same node).
+    #[command(name = "command-latency")]
+    DeviceCommandLatency(devices::command::CommandArgs),
 }
 
 #[tokio::main]
@@ -114,6 +118,7 @@ async fn main() -> Result<()> {
         Command::DevicesIdle(a) => devices::idle::run(a).await,
         Command::MosquittoRoute(a) => devices::route::run(a).await,
         Command::AlarmLatency(a) => devices::alarms::run(a).await,
+        Command::DeviceCommandLatency(a) => devices::command::run(a).await,
     }
 }
 

@@ -24,9 +24,10 @@ pub struct IngestArgs {
     /// The server's data directory (credentials are read from it).
     #[arg(long)]
     data_dir: PathBuf,
-    /// The server's MQTT listener.
-    #[arg(long)]
-    mqtt: SocketAddr,
+    /// The server's MQTT listener, or several (comma-separated: the nodes
+    /// of a cluster), the devices spread over them in turn.
+    #[arg(long, value_delimiter = ',', required = true)]
+    mqtt: Vec<SocketAddr>,
     /// Publishing devices.
     #[arg(long, default_value_t = 1000)]
     devices: usize,
@@ -105,7 +106,16 @@ pub async fn run(a: IngestArgs) -> Result<()> {
     if let (Some(n), Some(t), Some(d)) = (a.alarm_rules, &of_type, devices.first()) {
         alarms::quiet_rules(&api, t, d, n).await?;
     }
-    let target = Target::new(a.mqtt, a.sources, 128);
+    if a.mqtt.is_empty() {
+        bail!("no MQTT listener given");
+    }
+    let targets: Vec<Target> = a
+        .mqtt
+        .iter()
+        .map(|&addr| Target::new(addr, a.sources, 128))
+        .collect();
+    // Device `n` connects to listener `n mod count`.
+    let target_of = |n: usize| &targets[n % targets.len()];
     let ctl = Control::new();
     let shape = Shape {
         batch: a.batch,
@@ -115,7 +125,7 @@ pub async fn run(a: IngestArgs) -> Result<()> {
     let mut connects = Vec::new();
     for (n, d) in devices.iter().take(a.devices).enumerate() {
         let (target, token, key) = (
-            target.clone(),
+            target_of(n).clone(),
             d.access_token.clone(),
             api.project_key.clone(),
         );
@@ -139,7 +149,7 @@ pub async fn run(a: IngestArgs) -> Result<()> {
     let probes = Arc::new(Probes::default());
     let mut probe_tasks = Vec::new();
     for (i, d) in devices.iter().skip(a.devices).enumerate() {
-        let (stream, reader) = target
+        let (stream, reader) = target_of(a.devices + i)
             .mqtt(
                 a.devices + i,
                 &format!("probe-{i}"),
@@ -158,9 +168,10 @@ pub async fn run(a: IngestArgs) -> Result<()> {
         )));
     }
     println!(
-        "{}: {} devices connected over MQTT in {:.1} s ({} source addresses), {} probe devices",
+        "{}: {} devices connected over MQTT to {} listener(s) in {:.1} s ({} source addresses), {} probe devices",
         a.label,
         a.devices,
+        targets.len(),
         started.elapsed().as_secs_f64(),
         a.sources,
         a.probes

@@ -3,6 +3,7 @@
 //! load against a reference broker.
 
 pub mod alarms;
+pub mod command;
 mod conn;
 mod fleet;
 pub mod idle;

@@ -135,29 +135,56 @@ impl Reader {
 
     /// The next packet; an error when the stream ends or is malformed.
     pub async fn next<R: AsyncRead + Unpin>(&mut self, io: &mut R) -> io::Result<Incoming> {
+        let (first, h, len) = self.fill(io).await?;
+        let packet = self.classify(first, h, len);
+        self.consume(h + len);
+        Ok(packet)
+    }
+
+    /// The next packet with a copy of its body (after the fixed header).
+    pub async fn next_with_body<R: AsyncRead + Unpin>(
+        &mut self,
+        io: &mut R,
+    ) -> io::Result<(Incoming, u8, Vec<u8>)> {
+        let (first, h, len) = self.fill(io).await?;
+        let packet = self.classify(first, h, len);
+        let body = self.buf[self.start + h..self.start + h + len].to_vec();
+        self.consume(h + len);
+        Ok((packet, first, body))
+    }
+
+    fn classify(&self, first: u8, h: usize, len: usize) -> Incoming {
+        let body = &self.buf[self.start + h..self.start + h + len];
+        let id = || {
+            body.get(..2)
+                .map_or(0, |b| u16::from_be_bytes([b[0], b[1]]))
+        };
+        match first >> 4 {
+            2 => Incoming::ConnAck(body.get(1).copied().unwrap_or(0xFF)),
+            3 => Incoming::Publish,
+            4 => Incoming::PubAck(id()),
+            9 => Incoming::SubAck(id()),
+            13 => Incoming::PingResp,
+            t => Incoming::Other(t),
+        }
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.start += n;
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+        }
+    }
+
+    /// Reads until a whole packet is buffered at `start`: its first byte,
+    /// fixed header length and remaining length.
+    async fn fill<R: AsyncRead + Unpin>(&mut self, io: &mut R) -> io::Result<(u8, usize, usize)> {
         loop {
             let avail = &self.buf[self.start..self.end];
             if let Some((first, h, len)) = fixed_header(avail)? {
                 if avail.len() >= h + len {
-                    let body = &avail[h..h + len];
-                    let id = || {
-                        body.get(..2)
-                            .map_or(0, |b| u16::from_be_bytes([b[0], b[1]]))
-                    };
-                    let packet = match first >> 4 {
-                        2 => Incoming::ConnAck(body.get(1).copied().unwrap_or(0xFF)),
-                        3 => Incoming::Publish,
-                        4 => Incoming::PubAck(id()),
-                        9 => Incoming::SubAck(id()),
-                        13 => Incoming::PingResp,
-                        t => Incoming::Other(t),
-                    };
-                    self.start += h + len;
-                    if self.start == self.end {
-                        self.start = 0;
-                        self.end = 0;
-                    }
-                    return Ok(packet);
+                    return Ok((first, h, len));
                 }
                 if h + len > self.buf.len() {
                     // Larger than the buffer: grow it for this packet.
@@ -179,6 +206,15 @@ impl Reader {
             self.end += n;
         }
     }
+}
+
+/// Topic and payload of a PUBLISH body; `first` is its first header byte.
+pub fn publish_parts(first: u8, body: &[u8]) -> Option<(&str, &[u8])> {
+    let topic_len = usize::from(u16::from_be_bytes([*body.first()?, *body.get(1)?]));
+    let topic = std::str::from_utf8(body.get(2..2 + topic_len)?).ok()?;
+    let qos = (first >> 1) & 0x03;
+    let rest = 2 + topic_len + if qos > 0 { 2 } else { 0 };
+    Some((topic, body.get(rest..)?))
 }
 
 #[cfg(test)]

@@ -1,35 +1,8 @@
 //! `thingstead project alarm-rules …` as a real process.
 
-use std::process::Command;
-
-use serde_json::Value;
 use thingstead_testkit::temp_dir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_thingstead");
-
-fn project(dir: &std::path::Path, args: &[&str]) -> (i32, Value, String) {
-    let out = Command::new(BIN)
-        .arg("project")
-        .args(args)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(["--log-level", "warn"])
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-    (
-        out.status.code().unwrap_or(-1),
-        json,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn ok(dir: &std::path::Path, args: &[&str]) -> Value {
-    let (code, json, err) = project(dir, args);
-    assert_eq!(code, 0, "{args:?}: {err}");
-    json
-}
+use super::project_devices::{ok, project};
 
 #[test]
 fn alarm_rules_from_the_command_line() {

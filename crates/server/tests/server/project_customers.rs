@@ -2,38 +2,10 @@
 //! a running server on the same SQLite database: a company creates roles
 //! and customers and gives a customer a device without a console.
 
-use std::process::Command;
-
-use serde_json::{Value, json};
+use serde_json::json;
 use thingstead_testkit::{Backend, TestApp};
 
-const BIN: &str = env!("CARGO_BIN_EXE_thingstead");
-
-/// Runs `thingstead project <args> --data-dir <dir>`; exit code, stdout as
-/// JSON (`Null` when not JSON), stderr.
-fn project(dir: &std::path::Path, args: &[&str]) -> (i32, Value, String) {
-    let out = Command::new(BIN)
-        .arg("project")
-        .args(args)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(["--log-level", "warn"])
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-    (
-        out.status.code().unwrap_or(-1),
-        json,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn ok(dir: &std::path::Path, args: &[&str]) -> Value {
-    let (code, json, err) = project(dir, args);
-    assert_eq!(code, 0, "{args:?}: {err}");
-    json
-}
+use super::project_devices::{ok, project};
 
 fn refused(dir: &std::path::Path, args: &[&str], words: &str) {
     let (code, _, err) = project(dir, args);

@@ -10,7 +10,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_thingstead");
 
 /// Runs `thingstead project <args> --data-dir <dir>`; exit code, stdout as
 /// JSON (`Null` when not JSON), stderr.
-fn project(dir: &std::path::Path, args: &[&str]) -> (i32, Value, String) {
+pub(crate) fn project(dir: &std::path::Path, args: &[&str]) -> (i32, Value, String) {
     let out = Command::new(BIN)
         .arg("project")
         .args(args)
@@ -28,7 +28,7 @@ fn project(dir: &std::path::Path, args: &[&str]) -> (i32, Value, String) {
     )
 }
 
-fn ok(dir: &std::path::Path, args: &[&str]) -> Value {
+pub(crate) fn ok(dir: &std::path::Path, args: &[&str]) -> Value {
     let (code, json, err) = project(dir, args);
     assert_eq!(code, 0, "{args:?}: {err}");
     json

@@ -3,6 +3,7 @@
 //! thin shell around [`start`]; the test kit calls it in-process.
 
 pub mod app;
+mod background;
 pub mod cli;
 mod cluster;
 pub mod config;

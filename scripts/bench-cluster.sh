@@ -15,6 +15,8 @@
 # itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/serve.sh
+source scripts/lib/serve.sh
 seconds="${1:-5}"
 devices="${DEVICES:-1000}"
 commands="${COMMANDS:-500}"
@@ -69,27 +71,9 @@ fresh_db() {
 start_node() {
   local name="$1"
   data="$work/$name"
-  mkdir -p "$data"
-  local log="$data/server.log"
-  ./target/release/thingstead serve --http-listen 127.0.0.1:0 \
-    --mqtt-listen 127.0.0.1:0 --tcp-listen 127.0.0.1:0 \
-    --data-dir "$data" --log-level "warn,thingstead_server::start=info" \
-    --database-url "$pg_url/$pg_db" --nats-url "$nats_url" \
-    --nats-subject-prefix "$prefix" --node-id "$name" >"$log" 2>&1 &
-  pid=$!
+  launch "node $name" "$data" --database-url "$pg_url/$pg_db" --nats-url "$nats_url" \
+    --nats-subject-prefix "$prefix" --node-id "$name"
   servers+=("$pid")
-  local ready=""
-  for _ in $(seq 1 300); do
-    ready="$(grep -m1 'thingstead is ready' "$log" || true)"
-    [ -n "$ready" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  [ -n "$ready" ] || { echo "node $name did not start:"; cat "$log"; exit 1; }
-  http="$(grep -oE 'http[^0-9a-z_]{1,4}127\.0\.0\.1:[0-9]+' <<<"$ready" | grep -oE '127\.0\.0\.1:[0-9]+' | head -n1)"
-  mqtt="$(grep -oE 'mqtt[a-z_]*[^0-9a-z_]{1,4}127\.0\.0\.1:[0-9]+' <<<"$ready" | grep -oE '127\.0\.0\.1:[0-9]+' | head -n1)"
-  [ -n "$http" ] && [ -n "$mqtt" ] || { echo "no HTTP or MQTT address in: $ready"; exit 1; }
-  echo "node $name (pid $pid): HTTP $http, MQTT $mqtt"
 }
 
 cpu_of() { awk '{ rest = substr($0, index($0, ")") + 2); split(rest, f, " "); printf "%.2f", (f[12] + f[13]) / 100 }' "/proc/$1/stat"; }

@@ -14,6 +14,8 @@
 # itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/serve.sh
+source scripts/lib/serve.sh
 seconds="${1:-10}"
 devices="${DEVICES:-1000}"
 idle_levels="${IDLE_LEVELS:-10000,50000}"
@@ -55,25 +57,8 @@ start_server() {
   local name="$1"
   shift
   data="$work/$name"
-  mkdir -p "$data"
-  local log="$data/server.log"
-  ./target/release/thingstead serve --http-listen 127.0.0.1:0 \
-    --mqtt-listen 127.0.0.1:0 --tcp-listen 127.0.0.1:0 \
-    --data-dir "$data" --log-level "warn,thingstead_server::start=info" "$@" >"$log" 2>&1 &
-  server=$!
-  local ready=""
-  for _ in $(seq 1 300); do
-    ready="$(grep -m1 'thingstead is ready' "$log" || true)"
-    [ -n "$ready" ] && break
-    kill -0 "$server" 2>/dev/null || break
-    sleep 0.1
-  done
-  [ -n "$ready" ] || { echo "server did not start:"; cat "$log"; exit 1; }
-  # Text (key=value) or JSON ("key":"value") log lines.
-  http="$(grep -oE 'http[^0-9a-z_]{1,4}127\.0\.0\.1:[0-9]+' <<<"$ready" | grep -oE '127\.0\.0\.1:[0-9]+' | head -n1)"
-  mqtt="$(grep -oE 'mqtt[a-z_]*[^0-9a-z_]{1,4}127\.0\.0\.1:[0-9]+' <<<"$ready" | grep -oE '127\.0\.0\.1:[0-9]+' | head -n1)"
-  [ -n "$http" ] && [ -n "$mqtt" ] || { echo "no HTTP or MQTT address in: $ready"; exit 1; }
-  echo "$name server (pid $server): HTTP $http, MQTT $mqtt"
+  launch "$name server" "$data" "$@"
+  server=$pid
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB; load generator on the same cores"
